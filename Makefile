@@ -1,0 +1,44 @@
+# cxradar — every target sets itself up from nothing but python3, pip and make.
+# Set-up is idempotent: the second run only checks stamps (well under a second).
+PY      ?= python3
+UV_VER  := 0.13.9
+TOOLS   := .tools
+UV      := $(TOOLS)/bin/uv
+VENV    := .venv
+STAMP   := $(VENV)/.cxradar-synced
+RUN     := $(VENV)/bin
+DEMO_DIR ?= demo-output
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: help setup demo test lint typecheck bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(UV):
+	$(PY) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VER)
+
+$(STAMP): $(UV) uv.lock pyproject.toml
+	$(UV) sync --locked --extra dev --python $(PY) --quiet
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv from uv.lock (idempotent)
+
+demo: $(STAMP)  ## simulate a 50,000-subscriber operator and run the monthly cycle on it
+	$(RUN)/cxradar demo --out $(DEMO_DIR)
+
+test: $(STAMP)  ## the whole test suite (what CI runs)
+	$(RUN)/python -m pytest -n 2 -q
+
+lint: $(STAMP)  ## ruff, mypy and the import-layer contract
+	$(RUN)/ruff check src tests bench
+	$(RUN)/ruff format --check src tests bench
+	$(RUN)/mypy
+	$(RUN)/lint-imports
+
+bench: $(STAMP)  ## the benchmarks in bench/ (print figures; see docs/performance.md)
+	for b in bench/*.py; do $(RUN)/python $$b || exit 1; done
+
+clean:  ## remove the environments and outputs
+	rm -rf $(TOOLS) $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,28 @@
+"""Helpers shared by the command modules: progress bars and console output."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+__all__ = ["console", "err_console", "progress"]
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+@contextmanager
+def progress() -> Iterator[Progress]:
+    """A rich progress bar on stderr (hidden when stderr is not a terminal)."""
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    ) as bar:
+        yield bar
