@@ -16,6 +16,8 @@ import yaml
 from cxradar.config import conf_path
 from cxradar.errors import ConfigError, did_you_mean
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~20x faster
+
 __all__ = [
     "COLUMN_TYPES",
     "Column",
@@ -28,12 +30,32 @@ __all__ = [
 COLUMN_TYPES = ("string", "integer", "float", "boolean", "date", "timestamp", "month")
 
 _COLUMN_FIELDS = {
-    "name", "type", "required", "nullable", "allowed", "min", "max", "pattern",
-    "not_future", "unique", "description", "zh", "unit",
+    "name",
+    "type",
+    "required",
+    "nullable",
+    "allowed",
+    "min",
+    "max",
+    "pattern",
+    "not_future",
+    "unique",
+    "description",
+    "zh",
+    "unit",
 }
 _TABLE_FIELDS = {
-    "name", "zh", "description", "grain", "key", "time_column", "references", "columns",
-    "checks", "required_table", "rating_scale",
+    "name",
+    "zh",
+    "description",
+    "grain",
+    "key",
+    "time_column",
+    "references",
+    "columns",
+    "checks",
+    "required_table",
+    "rating_scale",
 }
 
 
@@ -128,7 +150,7 @@ def _column(raw: dict[str, Any], where: str) -> Column:
 def load_contract(path: Path) -> TableContract:
     """Read one contract file; a wrong declaration is a :class:`ConfigError` naming the file."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as error:
         raise ConfigError(f"cannot read contract {path}: {error}", fix="fix the YAML syntax") from error
     where = str(path)

@@ -1,0 +1,350 @@
+"""Care policies: contact fatigue, do-not-disturb, quiet hours and channel capacity.
+
+:func:`apply_policies` takes the rule decisions (:func:`cxradar.care.rules.apply_rules`) and
+returns who gets care on which day, plus everyone left out and why. When capacity binds,
+customers are chosen by expected value = P(dissatisfied or churn) x customer value x expected
+care effect (or the predicted uplift). All steps are vectorised (sorts and group counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cxradar.care._yaml import LineDict, check_fields, load_yaml
+from cxradar.care.rules import CHANNELS, STRATEGIES
+from cxradar.config import conf_path
+from cxradar.errors import ConfigError, MissingColumnError
+
+__all__ = ["Policies", "PolicyResult", "apply_policies", "expected_value", "load_policies"]
+
+_TOP = {
+    "version", "proactive_channels", "fatigue", "do_not_disturb", "on_excluded", "quiet_hours",
+    "capacity", "campaign_days", "pending_expiry_days", "expected_effect", "explicit_probability",
+}  # fmt: skip
+REASONS = {
+    "dnd": ("on the do-not-disturb list", "在免打扰名单中"),
+    "capacity": (
+        "channel capacity used up by customers of higher expected value",
+        "渠道容量已被期望价值更高的客户占满",
+    ),
+}
+
+
+def _from_codes(codes: Any, categories: Any) -> pd.Categorical:
+    """A categorical from integer codes (-1 = missing) and its categories."""
+    return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(list(categories)))
+
+
+@dataclass(frozen=True)
+class Policies:
+    """The validated policy file."""
+
+    proactive_channels: tuple[str, ...] = ("outbound", "sms", "app")
+    fatigue_windows: dict[int, int] = field(default_factory=lambda: {30: 1, 90: 3})
+    count_contact_channels: tuple[str, ...] = ("outbound",)
+    do_not_disturb: Path | None = None
+    on_excluded: str = "wait_for_contact"
+    quiet_channels: tuple[str, ...] = ("outbound",)
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(9, 0)
+    capacity: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    campaign_days: int = 14
+    pending_expiry_days: int = 30
+    expected_effect: dict[str, float] = field(
+        default_factory=lambda: {"proactive_outreach": 0.6, "wait_for_contact": 0.5, "targeted_remedy": 1.0}
+    )
+    explicit_probability: float = 0.9
+    source: Path | None = None
+
+    def allowed_hours(self, channel: str) -> str:
+        """The window in which this channel may contact customers, e.g. '09:00-21:00'."""
+        if channel not in self.quiet_channels:
+            return "any"
+        return f"{self.quiet_end:%H:%M}-{self.quiet_start:%H:%M}"
+
+    def is_quiet(self, at: pd.Timestamp, channel: str) -> bool:
+        """True when ``at`` falls in quiet hours for ``channel`` (no calls then)."""
+        if channel not in self.quiet_channels:
+            return False
+        t = at.time()
+        if self.quiet_start > self.quiet_end:  # spans midnight
+            return t >= self.quiet_start or t < self.quiet_end
+        return self.quiet_start <= t < self.quiet_end
+
+
+def _hhmm(value: Any, path: Path, line: int) -> time:
+    try:
+        hours, minutes = str(value).split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ConfigError(
+            f"{path}:{line}: quiet hour '{value}' is not HH:MM", fix='write it as "21:00"'
+        ) from None
+
+
+def _positive_int(value: Any, path: Path, line: int, what: str, allow_none: bool = False) -> int | None:
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(
+            f"{path}:{line}: {what} must be a whole number >= 0, got {value!r}", fix="e.g. 3000"
+        )
+    return value
+
+
+def load_policies(path: Path | None = None) -> Policies:
+    """Load and validate a policy file (default ``conf/care/policies.yaml``); errors name file:line."""
+    path = Path(path) if path is not None else conf_path("care", "policies.yaml")
+    data = load_yaml(path)
+    check_fields(data, _TOP, path, "top level")
+    channels = list(CHANNELS)
+    for ch in data.get("proactive_channels", []):
+        if ch not in CHANNELS:
+            check_fields(LineDict({ch: 1}), set(channels), path, "proactive_channels")
+    fatigue = data.get("fatigue") or LineDict()
+    check_fields(fatigue, {"windows", "count_contact_channels"}, path, "fatigue")
+    windows = {
+        int(days): int(_positive_int(limit, path, fatigue.line_of("windows"), f"fatigue window {days}") or 0)
+        for days, limit in (fatigue.get("windows") or {}).items()
+    }
+    quiet = data.get("quiet_hours") or LineDict()
+    check_fields(quiet, {"channels", "start", "end"}, path, "quiet_hours")
+    capacity_raw = data.get("capacity") or LineDict()
+    check_fields(capacity_raw, set(channels), path, "capacity")
+    capacity: dict[str, tuple[int | None, int | None]] = {}
+    for ch, caps in capacity_raw.items():
+        check_fields(caps, {"per_day", "per_week"}, path, f"capacity.{ch}")
+        line = capacity_raw.line_of(ch)
+        capacity[ch] = (
+            _positive_int(caps.get("per_day"), path, line, f"capacity.{ch}.per_day", allow_none=True),
+            _positive_int(caps.get("per_week"), path, line, f"capacity.{ch}.per_week", allow_none=True),
+        )
+    effect = data.get("expected_effect") or LineDict()
+    check_fields(effect, set(STRATEGIES), path, "expected_effect")
+    on_excluded = data.get("on_excluded", "wait_for_contact")
+    if on_excluded not in ("wait_for_contact", "drop"):
+        raise ConfigError(
+            f"{path}:{data.line_of('on_excluded')}: on_excluded must be wait_for_contact or drop,"
+            f" got {on_excluded!r}",
+            fix="set on_excluded: wait_for_contact",
+        )
+    dnd = data.get("do_not_disturb")
+    dnd_path = None if dnd is None else (Path(dnd) if Path(dnd).is_absolute() else path.parent / str(dnd))
+    defaults = Policies()
+    return Policies(
+        proactive_channels=tuple(data.get("proactive_channels", defaults.proactive_channels)),
+        fatigue_windows=windows or defaults.fatigue_windows,
+        count_contact_channels=tuple(fatigue.get("count_contact_channels", defaults.count_contact_channels)),
+        do_not_disturb=dnd_path,
+        on_excluded=on_excluded,
+        quiet_channels=tuple(quiet.get("channels", defaults.quiet_channels)),
+        quiet_start=_hhmm(quiet.get("start", "21:00"), path, quiet.line_of("start")),
+        quiet_end=_hhmm(quiet.get("end", "09:00"), path, quiet.line_of("end")),
+        capacity=capacity,
+        campaign_days=int(
+            _positive_int(data.get("campaign_days", 14), path, data.line_of("campaign_days"), "campaign_days")
+            or 1
+        ),
+        pending_expiry_days=int(
+            _positive_int(
+                data.get("pending_expiry_days", 30),
+                path,
+                data.line_of("pending_expiry_days"),
+                "pending_expiry_days",
+            )
+            or 1
+        ),
+        expected_effect={**defaults.expected_effect, **{k: float(v) for k, v in effect.items()}},
+        explicit_probability=float(data.get("explicit_probability", 0.9)),
+        source=path,
+    )
+
+
+def expected_value(decided: pd.DataFrame, policies: Policies, priority: str = "risk") -> pd.Series:
+    """P(dissatisfied or churn) x value x expected effect (or predicted uplift when priority='uplift').
+
+    P(dissatisfied or churn) = 1 - (1 - p_dissatisfied)(1 - p_churn) when a ``churn_probability``
+    column is present; explicit-pool customers without a probability get ``explicit_probability``.
+    """
+    raw = decided["probability"] if "probability" in decided else pd.Series(np.nan, index=decided.index)
+    prob = pd.to_numeric(raw, errors="coerce").astype(float).fillna(policies.explicit_probability)
+    if "churn_probability" in decided.columns:
+        pc = pd.to_numeric(decided["churn_probability"], errors="coerce").fillna(0.0)
+        prob = 1 - (1 - prob) * (1 - pc)
+    value = pd.to_numeric(decided["value"], errors="coerce").fillna(0.0).clip(lower=0)
+    if priority == "uplift":
+        if "uplift" not in decided.columns:
+            raise MissingColumnError(
+                "priority 'uplift' needs a column 'uplift' (predicted care effect) in the flagged table",
+                fix="score the customers with cxradar.campaigns.uplift (or use --priority risk)",
+            )
+        effect = pd.to_numeric(decided["uplift"], errors="coerce").fillna(0.0)
+        return (effect * value).astype(float)
+    if priority != "risk":
+        raise ConfigError(f"unknown priority '{priority}'", fix="use --priority risk or --priority uplift")
+    effect = decided["strategy"].map(policies.expected_effect).astype(float).fillna(0.0)
+    return (prob * value * effect).astype(float)
+
+
+def _fatigue_text(days: int, limit: int) -> tuple[str, str]:
+    return (
+        f"contact-fatigue limit reached ({limit} proactive contact(s) in {days} days)",
+        f"已达接触频次上限（{days}天内{limit}次主动接触）",
+    )
+
+
+@dataclass
+class PolicyResult:
+    """Who gets care (with scheduled day) and who was left out (with the reason)."""
+
+    selected: pd.DataFrame
+    left_out: pd.DataFrame
+
+
+def _fatigue_counts(
+    msisdns: pd.Series, as_of: pd.Timestamp, days: int, policies: Policies,
+    care_history: pd.DataFrame | None, contacts: pd.DataFrame | None,
+) -> np.ndarray:  # fmt: skip
+    start = as_of - pd.Timedelta(days=days)
+    parts: list[pd.Series] = []
+    if care_history is not None and len(care_history):
+        h = care_history
+        when = pd.to_datetime(h["delivered_at"] if "delivered_at" in h else h["assigned_at"]).fillna(
+            pd.to_datetime(h["assigned_at"])
+        )
+        keep = (when > start) & (when <= as_of) & h["channel"].isin(policies.proactive_channels)
+        keep &= h["strategy"].ne("wait_for_contact")
+        if "group" in h.columns:
+            keep &= h["group"].eq("treatment")
+        parts.append(h.loc[keep, "msisdn"])
+    if contacts is not None and len(contacts):
+        when = pd.to_datetime(contacts["at"])
+        keep = (when > start) & (when <= as_of) & contacts["channel"].isin(policies.count_contact_channels)
+        parts.append(contacts.loc[keep, "msisdn"])
+    if not parts:
+        return np.zeros(len(msisdns), dtype=np.int64)
+    counts = pd.concat(parts).astype("string").value_counts()
+    return msisdns.astype("string").map(counts).fillna(0).to_numpy(dtype=np.int64)
+
+
+def _daily_capacity(per_day: int | None, per_week: int | None, days: int) -> np.ndarray:
+    caps = np.empty(days, dtype=np.float64)
+    used_week = 0.0
+    for d in range(days):
+        if d % 7 == 0:
+            used_week = 0.0
+        today = np.inf if per_day is None else float(per_day)
+        if per_week is not None:
+            today = min(today, per_week - used_week)
+        caps[d] = today
+        used_week += today if np.isfinite(today) else 0.0
+    return caps
+
+
+def apply_policies(
+    decided: pd.DataFrame,
+    policies: Policies,
+    *,
+    as_of: pd.Timestamp,
+    care_history: pd.DataFrame | None = None,
+    contacts: pd.DataFrame | None = None,
+    dnd: pd.Series | None = None,
+    priority: str = "risk",
+) -> PolicyResult:
+    """Apply do-not-disturb, fatigue and capacity to rule decisions; schedule over campaign days.
+
+    Returns ``selected`` (the decisions kept, with expected_value, scheduled_day, scheduled_date,
+    allowed_hours, policy_note_en/zh) and ``left_out`` (msisdn, reason, channel, expected_value,
+    detail_en, detail_zh, fallback). With ``on_excluded: wait_for_contact`` a customer kept from
+    proactive care is moved to a pending-care flag (and listed in left_out with fallback set).
+    """
+    as_of = pd.Timestamp(as_of)
+    out = decided.copy()
+    for col in ("strategy", "channel"):  # categorical with every allowed value: fast compares and moves
+        out[col] = pd.Categorical(
+            out[col].astype(object), categories=list(STRATEGIES if col == "strategy" else CHANNELS)
+        )
+    ev = expected_value(out, policies, priority).to_numpy()
+    channel_code = out["channel"].cat.codes.to_numpy()
+    strategy_code = out["strategy"].cat.codes.to_numpy()
+    wait = list(STRATEGIES).index("wait_for_contact")
+    proactive = np.isin(channel_code, [list(CHANNELS).index(c) for c in policies.proactive_channels])
+    proactive &= strategy_code != wait
+    # reason codes: 0 kept; 1 dnd; 2.. fatigue windows; last capacity
+    windows = sorted(policies.fatigue_windows)
+    names = ["", "dnd", *[f"fatigue_{d}d" for d in windows], "capacity"]
+    reason = np.zeros(len(out), dtype=np.int64)
+    msisdn = out["msisdn"].astype("string")
+    if dnd is not None and len(dnd):
+        reason[proactive & msisdn.isin(dnd.astype("string")).to_numpy()] = 1
+    for w, days in enumerate(windows, start=2):
+        counts = _fatigue_counts(msisdn, as_of, days, policies, care_history, contacts)
+        reason[proactive & (reason == 0) & (counts + 1 > policies.fatigue_windows[days])] = w
+    # Capacity: within each channel, highest expected value first (then priority), over campaign days.
+    day = np.zeros(len(out), dtype=np.int64)
+    order = np.lexsort((out["priority"].to_numpy(), -ev))
+    for code, ch in enumerate(CHANNELS):
+        per_day, per_week = policies.capacity.get(ch, (None, None))
+        if per_day is None and per_week is None:
+            continue
+        idx = order[(channel_code[order] == code) & (reason[order] == 0)]
+        days = policies.campaign_days if proactive[idx].any() else 1
+        d = np.searchsorted(
+            np.cumsum(_daily_capacity(per_day, per_week, days)), np.arange(len(idx)), side="right"
+        )
+        reason[idx[d >= days]] = len(names) - 1
+        day[idx[d < days]] = d[d < days]
+    excluded = reason > 0
+    texts = {**REASONS, **{f"fatigue_{d}d": _fatigue_text(d, n) for d, n in policies.fatigue_windows.items()}}
+    detail_en = [texts[n][0] if n else "" for n in names]
+    detail_zh = [texts[n][1] if n else "" for n in names]
+    fallback = policies.on_excluded == "wait_for_contact"
+    left_out = pd.DataFrame(
+        {
+            "msisdn": msisdn.to_numpy()[excluded],
+            "reason": _from_codes(reason[excluded], categories=names),
+            "channel": out["channel"].to_numpy()[excluded],
+            "strategy": out["strategy"].to_numpy()[excluded],
+            "expected_value": ev[excluded],
+            "detail_en": _from_codes(reason[excluded], categories=detail_en),
+            "detail_zh": _from_codes(reason[excluded], categories=detail_zh),
+            "fallback": "wait_for_contact" if fallback else "none",
+        }
+    )
+    left_out["reason"] = left_out["reason"].astype(str)
+    out["expected_value"] = ev
+    out["scheduled_day"] = day
+    notes_en = [f"moved to wait-for-contact: {d}" if d else "" for d in detail_en]
+    notes_zh = [f"改为守株待兔：{d}" if d else "" for d in detail_zh]
+    if fallback:
+        out["policy_note_en"] = _from_codes(reason, categories=notes_en)
+        out["policy_note_zh"] = _from_codes(reason, categories=notes_zh)
+        if excluded.any():
+            out["strategy"] = _from_codes(
+                np.where(excluded, wait, strategy_code), categories=list(STRATEGIES)
+            )
+            hotline = list(CHANNELS).index("hotline")
+            out["channel"] = _from_codes(np.where(excluded, hotline, channel_code), categories=list(CHANNELS))
+            for col in ("remedy", "remedy_action"):
+                if col in out.columns:
+                    out[col] = out[col].where(~excluded)
+            if priority == "risk":
+                out["expected_value"] = np.where(
+                    excluded, expected_value(out, policies, priority).to_numpy(), ev
+                )
+        selected = out
+    else:
+        out["policy_note_en"] = ""
+        out["policy_note_zh"] = ""
+        selected = out.loc[~excluded].copy()
+    selected["scheduled_date"] = (
+        as_of.normalize() + pd.to_timedelta(selected["scheduled_day"], unit="D")
+    ).astype("datetime64[us]")
+    selected["allowed_hours"] = selected["channel"].map({c: policies.allowed_hours(c) for c in CHANNELS})
+    return PolicyResult(selected=selected.reset_index(drop=True), left_out=left_out)

@@ -1,0 +1,114 @@
+"""``cxradar demo``: the product's front door - a simulated operator through the whole monthly loop."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cxradar.cli._common import console, progress
+from cxradar.cli.summary import print_evaluation, print_month
+
+__all__ = ["demo"]
+
+DEMO_SUBSCRIBERS = 50_000
+DEMO_MONTHS = 6
+DEMO_SEED = 7
+DEMO_END_MONTH = "2026-10"
+
+
+def _previous_month(month: str) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
+
+
+def _simulation_matches(data_dir: Path, subscribers: int, months: int, seed: int, end_month: str) -> bool:
+    """True when ``data_dir`` already holds exactly this simulation (re-running the demo is cheap)."""
+    manifest = data_dir / "manifest.json"
+    if not manifest.is_file():
+        return False
+    try:
+        found: dict[str, Any] = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    wanted = {"subscribers": subscribers, "months": months, "seed": seed, "end_month": end_month}
+    return all(found.get(key) == value for key, value in wanted.items())
+
+
+@click.command("demo")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-output"),
+    show_default=True,
+    help="Folder for the simulated data (OUT/data) and the run (OUT/run).",
+)
+@click.option(
+    "--subscribers",
+    type=click.IntRange(1_000),
+    default=DEMO_SUBSCRIBERS,
+    show_default=True,
+    help="Size of the simulated operator.",
+)
+@click.option("--seed", type=int, default=DEMO_SEED, show_default=True, help="Simulator seed.")
+@click.option(
+    "--model",
+    "model_kind",
+    default="logit",
+    show_default=True,
+    help="Classifier for the model-predicted kind: logit | bayesnet | bn-logit | gbm.",
+)
+def demo(out: Path, subscribers: int, seed: int, model_kind: str) -> None:
+    """Simulate an operator and run two months of the closed loop on it.
+
+    \b
+    1. simulate a 50,000-subscriber operator with ground truth (cxradar simulate)
+    2. month M-1: validate, features, explicit pool, potential dissatisfied (three kinds),
+       CSI and survey summary, churn, care assignment and a campaign with a control group
+    3. month M: the same, and the evaluation of last month's campaign
+    4. score month M against the simulator's truth (cxradar evaluate)
+
+    \b
+    Example:
+      cxradar demo --out demo-output
+    Re-running reuses the simulation when its settings are unchanged.
+    Outputs: OUT/data (tables, truth/), OUT/run (pool, lists, reports; see docs/).
+    """
+    from cxradar.pipeline import STEPS, evaluate_run, run_month
+    from cxradar.simulate import simulate
+
+    started = time.perf_counter()
+    data_dir, run_dir = out / "data", out / "run"
+    last = DEMO_END_MONTH
+    months = [_previous_month(last), last]
+    if _simulation_matches(data_dir, subscribers, DEMO_MONTHS, seed, last):
+        console.print(f"Reusing the simulated operator in {data_dir}")
+    else:
+        with progress() as bar:
+            task = bar.add_task(f"simulate {subscribers:,} subscribers x {DEMO_MONTHS} months", total=None)
+
+            def sim_progress(done: int, total: int, what: str) -> None:
+                bar.update(task, completed=done, total=total)
+
+            simulate(subscribers, DEMO_MONTHS, seed, data_dir, end_month=last, progress=sim_progress)
+    summaries: dict[str, dict[str, Any]] = {}
+    for month in months:
+        with progress() as bar:
+            task = bar.add_task(f"run {month}", total=len(STEPS))
+
+            def advance(
+                step: str, done: int, total: int, _task: Any = task, _bar: Any = bar, _month: str = month
+            ) -> None:
+                _bar.update(_task, completed=done, total=total, description=f"run {_month}: {step}")
+
+            summaries[month] = run_month(data_dir, month, run_dir, model_kind=model_kind, progress=advance)
+    print_month(summaries[last], run_dir)
+    print_evaluation(evaluate_run(run_dir, data_dir / "truth"))
+    elapsed = time.perf_counter() - started
+    console.print(f"\n[bold]Done in {elapsed:.0f} s.[/] Data: {data_dir}   Run outputs: {run_dir}")
+    console.print(
+        "Next: cxradar run --help · cxradar csi --help · cxradar care --help · cxradar churn --help"
+    )

@@ -1,0 +1,281 @@
+"""``cxradar model``: cross-validate, fit, score or export a model on any flat table.
+
+The commands parse options, read the table, delegate to :mod:`cxradar.models` and print.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import click
+import pandas as pd
+from rich.table import Table
+
+from cxradar.cli._common import console, progress
+from cxradar.errors import DataError, UnreadableFileError
+from cxradar.models import (
+    KINDS,
+    cross_validate,
+    explain,
+    load_model,
+    make_model,
+    prepare_table,
+    save_model,
+    to_sql,
+)
+from cxradar.models.base import BinaryClassifier
+from cxradar.models.sql import DIALECTS
+
+__all__ = ["model"]
+
+HEADLINE = [
+    "auc",
+    "precision",
+    "recall",
+    "f1",
+    "top_decile_lift",
+    "lift_at_threshold",
+    "threshold",
+    "brier",
+    "n",
+    "positive_rate",
+]
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read a CSV or Parquet table; blank cells stay missing."""
+    if not path.is_file():
+        raise UnreadableFileError(
+            f"table '{path}' does not exist", fix="pass the path of a .csv or .parquet file"
+        )
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        if path.suffix.lower() in (".csv", ".txt"):
+            try:
+                return pd.read_csv(path, encoding="utf-8")
+            except UnicodeDecodeError:
+                return pd.read_csv(path, encoding="gb18030")
+    except (OSError, ValueError) as error:
+        raise UnreadableFileError(
+            f"table '{path}' cannot be read: {error}", fix="check the file is complete"
+        ) from error
+    raise UnreadableFileError(f"table '{path}' is not .csv or .parquet", fix="convert it to CSV or Parquet")
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+def _write_atomic(frame: pd.DataFrame, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        if out.suffix.lower() == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+_table_arg = click.argument("table", type=click.Path(path_type=Path))
+_target = click.option("--target", required=True, help="Label column, or a comparison such as 'overall<=6'.")
+_positive = click.option("--positive", default=None, help="The value of --target that is the positive class.")
+_id = click.option("--id", "id_column", default=None, help="Row id column (kept out of the features).")
+_kind = click.option(
+    "--kind", type=click.Choice(list(KINDS)), default="logit", show_default=True, help="Model kind."
+)
+_drop = click.option("--drop", default=None, help="Comma-separated columns to leave out.")
+_seed = click.option("--seed", default=0, show_default=True, help="Random seed (folds, gbm, bayesnet).")
+
+
+def _model(kind: str, seed: int) -> BinaryClassifier:
+    return make_model(kind) if kind == "logit" else make_model(kind, random_state=seed)
+
+
+@click.group("model")
+def model() -> None:
+    """Cross-validate, fit, score or export a model on any flat table (CSV or Parquet).
+
+    \b
+    Example:
+      cxradar model cv Telco-Customer-Churn.csv --target Churn --positive Yes --id customerID --kind gbm
+    """
+
+
+@model.command("cv")
+@_table_arg
+@_target
+@_positive
+@_id
+@_kind
+@click.option("--folds", default=5, show_default=True, help="Number of stratified folds.")
+@_drop
+@_seed
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (means over folds).")
+def cv(
+    table: Path,
+    target: str,
+    positive: str | None,
+    id_column: str | None,
+    kind: str,
+    folds: int,
+    drop: str | None,
+    seed: int,
+    as_json: bool,
+) -> None:
+    """Stratified k-fold cross-validation of a model; the threshold is chosen in each training fold.
+
+    \b
+    Example:
+      cxradar model cv wide.parquet --target 'overall<=6' --id msisdn --kind bn-logit --json
+    Prints AUC, precision, recall, F1, lifts, threshold, Brier (means over folds); writes nothing.
+    """
+    flat = prepare_table(
+        read_table(table),
+        target,
+        positive=positive,
+        id_column=id_column,
+        drop=_split(drop),
+        source=str(table),
+    )
+    if as_json:
+        result = cross_validate(_model(kind, seed), flat.X, flat.y, folds=folds, seed=seed)
+    else:
+        with progress() as bar:
+            task = bar.add_task(f"{kind}: {folds}-fold cross-validation", total=folds)
+            result = cross_validate(
+                _model(kind, seed),
+                flat.X,
+                flat.y,
+                folds=folds,
+                seed=seed,
+                on_fold=lambda _k: bar.advance(task),
+            )
+    means = result.mean
+    if as_json:
+        click.echo(json.dumps({"kind": kind, "folds": folds, **{k: means[k] for k in means}}))
+        return
+    out = Table(title=f"{kind} on {table.name}: {folds}-fold CV (target {flat.target})")
+    out.add_column("metric 指标")
+    out.add_column("mean 均值", justify="right")
+    for key in [*HEADLINE, "gini", "list_size"]:
+        out.add_row(key, f"{means[key]:.4f}" if key not in ("n", "list_size") else f"{means[key]:.0f}")
+    console.print(out)
+
+
+@model.command("fit")
+@_table_arg
+@_target
+@_positive
+@_id
+@_kind
+@_drop
+@_seed
+@click.option(
+    "--out", "out", required=True, type=click.Path(path_type=Path), help="Model file to write (JSON)."
+)
+def fit(
+    table: Path,
+    target: str,
+    positive: str | None,
+    id_column: str | None,
+    kind: str,
+    drop: str | None,
+    seed: int,
+    out: Path,
+) -> None:
+    """Fit a model on the whole table and save it as JSON (no pickles).
+
+    \b
+    Example:
+      cxradar model fit telco.csv --target Churn --positive Yes --id customerID --kind logit --out churn.json
+    Writes the model file given by --out; prints the coefficient summary for logit models.
+    """
+    flat = prepare_table(
+        read_table(table),
+        target,
+        positive=positive,
+        id_column=id_column,
+        drop=_split(drop),
+        source=str(table),
+    )
+    fitted = _model(kind, seed).fit(flat.X, flat.y)
+    save_model(fitted, out)
+    console.print(
+        f"[green]Saved {kind} model to {out}[/green] ({len(flat.y)} rows, threshold {fitted.threshold_:.4f})"
+    )
+    if hasattr(fitted, "summary"):
+        summary = fitted.summary().head(25)
+        grid = Table(title="coefficients 系数")
+        for col in ("term", "coef", "se", "p", "odds_ratio"):
+            grid.add_column(col)
+        for row in summary.itertuples():
+            grid.add_row(
+                str(row.term), f"{row.coef:.4f}", f"{row.se:.4f}", f"{row.p:.3g}", f"{row.odds_ratio:.3f}"
+            )
+        console.print(grid)
+
+
+@model.command("score")
+@click.argument("model_file", type=click.Path(path_type=Path))
+@_table_arg
+@_id
+@click.option("--top", default=3, show_default=True, help="Reasons per row.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output .parquet or .csv.")
+def score(model_file: Path, table: Path, id_column: str | None, top: int, out: Path) -> None:
+    """Score a table with a saved model: probability, flag and top reasons (en + zh) per row.
+
+    \b
+    Example:
+      cxradar model score churn.json telco.csv --id customerID --out scores.parquet
+    Writes --out with columns id, probability, flag, reasons_en, reasons_zh.
+    """
+    fitted = load_model(model_file)
+    frame = read_table(table)
+    from cxradar.models import coerce_numeric_text
+
+    if id_column is not None and id_column not in frame.columns:
+        raise DataError(
+            f"{table}: --id column '{id_column}' not found", fix="pass --id with an existing column"
+        )
+    ids = frame[id_column].astype(str) if id_column else pd.Series(range(1, len(frame) + 1)).astype(str)
+    X = coerce_numeric_text(frame[[c for c in fitted.feature_names_in_ if c in frame.columns]])
+    reasons = explain(fitted, X, top=top, structured=False)
+    result = pd.DataFrame(
+        {
+            "id": ids.to_numpy(),
+            "probability": reasons["probability"].to_numpy(),
+            "flag": (reasons["probability"] >= fitted.threshold_).to_numpy(),
+            "reasons_en": reasons["reasons_en"].to_numpy(),
+            "reasons_zh": reasons["reasons_zh"].to_numpy(),
+        }
+    )
+    _write_atomic(result, out)
+    console.print(f"[green]Scored {len(result)} rows → {out}[/green] ({int(result['flag'].sum())} flagged)")
+
+
+@model.command("export-sql")
+@click.argument("model_file", type=click.Path(path_type=Path))
+@click.option("--dialect", type=click.Choice(list(DIALECTS)), default="duckdb", show_default=True)
+@click.option("--table", "table_name", default="features", show_default=True, help="Table the query reads.")
+@click.option("--id", "id_column", default=None, help="Id column to carry into the output.")
+@click.option("--reasons", is_flag=True, help="Also output each feature's contribution (c_0, c_1, ...).")
+def export_sql(model_file: Path, dialect: str, table_name: str, id_column: str | None, reasons: bool) -> None:
+    """Print a logit / bn-logit model as a SQL scoring query for DuckDB, Spark SQL or Hive.
+
+    \b
+    Example:
+      cxradar model export-sql churn.json --dialect hive --table dw.user_wide --id msisdn > score.sql
+    Prints the query on stdout; writes nothing.
+    """
+    click.echo(
+        to_sql(load_model(model_file), table_name, dialect=dialect, id_column=id_column, reasons=reasons)
+    )

@@ -1,0 +1,94 @@
+"""``cxradar run``: the monthly cycle - validate, features, explicit pool, potential dissatisfied."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from cxradar.cli._common import console, progress
+
+__all__ = ["run"]
+
+
+@click.command("run")
+@click.argument("data_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--month", required=True, metavar="YYYY-MM", help="The month to process (run months in order).")
+@click.option(
+    "--out",
+    "run_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Run folder: outputs, and the pool history carried from month to month.",
+)
+@click.option(
+    "--model",
+    "model_kind",
+    default="logit",
+    show_default=True,
+    help="Classifier for the model-predicted kind: logit | bayesnet | bn-logit | gbm.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Identification settings (default: conf/identify.yaml).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+def run(
+    data_dir: Path, month: str, run_dir: Path, model_kind: str, config: Path | None, as_json: bool
+) -> None:
+    """Run the monthly cycle on DATA_DIR for one month and write the results to RUN_DIR.
+
+    Validates the tables (reusing RUN_DIR/validated when the inputs are unchanged), builds
+    features, updates the explicit dissatisfied pool (明确不满意客户池: complaints, low ratings,
+    low survey scores; exits after care or churn), trains a classifier on surveyed customers and
+    flags the potentially dissatisfied (潜在不满意客户) of three kinds: channel-silent,
+    incident-hit and model-predicted, each with reasons in English and Chinese.
+
+    \b
+    Example:
+      cxradar run demo-output/data --month 2026-09 --out demo-output/run
+      cxradar run demo-output/data --month 2026-10 --out demo-output/run --model gbm
+
+    \b
+    Writes into RUN_DIR (each file atomically):
+      pool.parquet, pool_history.parquet, potential_dissatisfied.parquet,
+      model_report.json, summary.json, validated/, features/YYYY-MM.parquet
+    The pool history carries over: process months in order; re-running the last month replaces it.
+    Score the run with: cxradar evaluate RUN_DIR --truth DATA_DIR/truth
+    """
+    from cxradar.pipeline import STEPS, run_month
+
+    with progress() as bar:
+        task = bar.add_task(f"run {month}", total=len(STEPS))
+
+        def advance(step: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, description=f"run {month}: {step}")
+
+        summary = run_month(data_dir, month, run_dir, config=config, model_kind=model_kind, progress=advance)
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    pool, pot, model = summary["pool"], summary["potential"], summary["model"]
+    console.print(
+        f"[bold]Explicit pool 明确不满意客户池[/] {month}: {pool['size']:,} customers "
+        f"(+{pool['entered']:,} entered, {pool['re_signalled']:,} re-signalled, -{pool['exited']:,} exited)"
+    )
+    table = Table(title=f"Potentially dissatisfied 潜在不满意客户: {pot['size']:,} customers")
+    table.add_column("kind 类型")
+    table.add_column("count", justify="right")
+    table.add_column("example reason 示例原因")
+    for info in pot["kinds"].values():
+        example = info["examples"][0] if info["examples"] else None
+        text = f"{example['msisdn']}: {example['reasons_en']}\n{example['reasons_zh']}" if example else ""
+        table.add_row(f"{info['en']}\n{info['zh']}", f"{info['count']:,}", text, end_section=True)
+    console.print(table)
+    console.print(
+        f"[bold]Model[/] {model['kind']} on held-out respondents: precision {model['precision']:.2f}, "
+        f"recall {model['recall']:.2f}, AUC {model['auc']:.3f}, lift {model['lift_at_threshold']:.2f}x "
+        f"(threshold {model['threshold']:.3f}: {model['rule']})"
+    )
+    console.print(f"Outputs in {run_dir}: " + ", ".join(Path(p).name for p in summary["outputs"].values()))

@@ -1,0 +1,169 @@
+"""Printing a month's run summary and its evaluation: shared by ``run``, ``evaluate`` and ``demo``.
+
+Each section prints only when the run produced it (the care, CSI, survey and churn steps add
+their own keys to the summary), so one printer serves every front end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from cxradar.cli._common import console
+
+__all__ = ["print_evaluation", "print_month"]
+
+
+def _pct(value: Any) -> str:
+    return "—" if value is None else f"{float(value):.1%}"
+
+
+def _num(value: Any, digits: int = 2) -> str:
+    return "—" if value is None else f"{float(value):.{digits}f}"
+
+
+def print_validation(summary: dict[str, Any]) -> None:
+    validation = summary.get("validation_tables") or {}
+    if not validation:
+        return
+    table = Table(title="Input tables 输入表 (rows in = accepted + quarantined)")
+    for column in ("table", "rows in", "accepted", "quarantined"):
+        table.add_column(column, justify="left" if column == "table" else "right")
+    for name, counts in validation.items():
+        table.add_row(name, f"{counts['rows_in']:,}", f"{counts['accepted']:,}", f"{counts['quarantined']:,}")
+    console.print(table)
+
+
+def print_pool_and_potential(summary: dict[str, Any]) -> None:
+    month, pool, pot = summary["month"], summary["pool"], summary["potential"]
+    if "features_shape" in summary:
+        rows, cols = summary["features_shape"]
+        console.print(f"[bold]Features 特征[/] as of {month}: {rows:,} subscribers x {cols} columns")
+    console.print(
+        f"[bold]Explicit pool 明确不满意客户池[/] {month}: {pool['size']:,} customers "
+        f"(+{pool['entered']:,} entered, {pool['re_signalled']:,} re-signalled, -{pool['exited']:,} exited"
+        + (f"; exits: {pool['exit_reasons']}" if pool.get("exit_reasons") else "")
+        + ")"
+    )
+    table = Table(title=f"Potentially dissatisfied 潜在不满意客户: {pot['size']:,} customers")
+    table.add_column("kind 类型")
+    table.add_column("count", justify="right")
+    table.add_column("example reason 示例原因")
+    for info in pot["kinds"].values():
+        example = info["examples"][0] if info["examples"] else None
+        text = f"{example['msisdn']}: {example['reasons_en']}\n{example['reasons_zh']}" if example else ""
+        table.add_row(f"{info['en']}\n{info['zh']}", f"{info['count']:,}", text, end_section=True)
+    console.print(table)
+    model = summary["model"]
+    console.print(
+        f"[bold]Model[/] {model['kind']} on held-out respondents: precision {_num(model['precision'])}, "
+        f"recall {_num(model['recall'])}, AUC {_num(model['auc'], 3)}, lift {_num(model['lift_at_threshold'])}x "
+        f"(threshold {_num(model['threshold'], 3)}: {model['rule']})"
+    )
+
+
+def print_csi(summary: dict[str, Any]) -> None:
+    csi = summary.get("csi")
+    if not csi:
+        return
+    index = csi.get("index") or {}
+    parts = ", ".join(f"{name} {value:.1f}" for name, value in index.items())
+    console.print(f"[bold]CSI 满意度指数[/] (0-100, PLS path model, n={csi.get('n', '—')}): {parts}")
+    for line in (csi.get("ipma") or {}).get("priorities", [])[:3]:
+        text = line if isinstance(line, str) else f"{line.get('en', '')} / {line.get('zh', '')}"
+        console.print(f"  • {text}")
+
+
+def print_survey(summary: dict[str, Any]) -> None:
+    survey = summary.get("survey")
+    if not survey:
+        return
+    head = survey.get("headline") or survey
+    console.print(
+        f"[bold]Survey 调查[/]: {head.get('respondents', '—')} respondents, mean {_num(head.get('mean'))} "
+        f"(weighted), high band 8-10 {_pct(head.get('high_share'))}, low band {_pct(head.get('low_share'))}; "
+        f"first-contact resolution {_pct(head.get('fcr'))} (target {_pct(head.get('fcr_target'))})"
+    )
+
+
+def print_care(summary: dict[str, Any]) -> None:
+    care = summary.get("care")
+    if care:
+        console.print(
+            f"[bold]Care 关怀[/]: {care.get('assigned', 0):,} assigned "
+            f"({care.get('by_strategy', {})}), {care.get('left_out', 0):,} left out by policy; "
+            f"campaign {care.get('campaign', '—')}: {care.get('treatment', 0):,} treatment / "
+            f"{care.get('control', 0):,} control"
+        )
+    campaign = summary.get("campaign_evaluation")
+    if campaign:
+        effect = campaign.get("effect") or {}
+        contribution = campaign.get("contribution") or {}
+        console.print(
+            f"[bold]Campaign effect 关怀效果[/] ({campaign.get('campaign', '—')}): "
+            f"{_num(effect.get('points'))} index points on participants "
+            f"[{_num(effect.get('ci_low'))}, {_num(effect.get('ci_high'))}], p={_num(effect.get('p_value'), 4)}; "
+            f"contribution to the company-wide score {_num(contribution.get('points'))} points "
+            f"at a {_pct(contribution.get('share'))} share"
+        )
+
+
+def print_churn(summary: dict[str, Any]) -> None:
+    churn = summary.get("churn")
+    if not churn:
+        return
+    console.print(
+        f"[bold]Churn 离网[/]: {churn.get('scored', 0):,} scored, top-decile lift {_num(churn.get('top_decile_lift'))}, "
+        f"{churn.get('group_alerts', 0)} corporate-group alerts, {churn.get('multi_sim', 0)} multi-SIM flags"
+    )
+    for row in (churn.get("top") or [])[:3]:
+        console.print(
+            f"  • {row.get('msisdn')}: p={_num(row.get('probability'))} — {row.get('reasons_en', '')}"
+        )
+
+
+def print_month(summary: dict[str, Any], run_dir: Path) -> None:
+    """Everything about one month's run, section by section."""
+    print_validation(summary)
+    print_pool_and_potential(summary)
+    print_csi(summary)
+    print_survey(summary)
+    print_care(summary)
+    print_churn(summary)
+    outputs = summary.get("outputs") or {}
+    console.print(f"Outputs in {run_dir}: " + ", ".join(Path(p).name for p in outputs.values()))
+
+
+def print_evaluation(result: dict[str, Any]) -> None:
+    """The run scored against the simulator's truth."""
+    table = Table(
+        title=f"Against truth 对照真值, {result['month']}: {result['truly_dissatisfied']:,} of "
+        f"{result['subscribers']:,} truly dissatisfied ({result['dissatisfied_rate']:.1%})"
+    )
+    for column in ("list", "n", "precision", "recall", "lift"):
+        table.add_column(column, justify="left" if column == "list" else "right")
+    rows = [
+        ("explicit pool 明确不满意", result["pool"]),
+        ("potential list 潜在不满意", result["potential"]),
+        *[(f"  {k}", v) for k, v in result["kinds"].items()],
+        ("pool + potential", result["combined"]),
+    ]
+    for name, figures in rows:
+        table.add_row(
+            name,
+            f"{figures['n']:,}",
+            _num(figures["precision"]),
+            _num(figures["recall"]),
+            f"{_num(figures['lift'])}x",
+        )
+    console.print(table)
+    hold = result["model_holdout"]
+    console.print(
+        f"[bold]Coverage 覆盖率[/]: {result['coverage']:.1%} of all truly dissatisfied (seed: 61.7 %)"
+    )
+    console.print(
+        f"Model on held-out respondents: precision {_num(hold['precision'])}, recall {_num(hold['recall'])}, "
+        f"lift {_num(hold['lift_at_threshold'])}x, AUC {_num(hold['auc'], 3)}"
+    )

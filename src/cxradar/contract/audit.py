@@ -1,0 +1,372 @@
+"""Audits of one table against its contract, as DuckDB SQL (SQLMesh style: queries return bad rows).
+
+Three passes, all vectorised inside DuckDB:
+
+1. **Column rules** in one scan: each column is parsed strictly (:mod:`cxradar.contract.parse`)
+   and checked for type, not_null, allowed, min, max, pattern and not_future. The typed rows go
+   to a temporary table with one flag ``__bad``.
+2. **Row rules** on the typed rows: ``not_before`` pairs and references (against the *accepted*
+   rows of the referenced table), then key and unique-column duplicates among rows that are
+   otherwise good (the first occurrence by file and row is kept).
+3. **Entries**: only the bad rows are looked at again, one quarantine entry per problem.
+
+Accepted rows are written with DuckDB's ``COPY`` (typed per the contract, contract column order,
+input order); rows in = accepted + quarantined is asserted.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from cxradar.contract.parse import SQL_TYPES, parse_sql, quote_ident, quote_literal, raw_null_sql
+from cxradar.contract.rules import QUARANTINE_COLUMNS, RULES
+from cxradar.contract.schema import Column, TableContract
+from cxradar.contract.sources import BOOKKEEPING, Source
+from cxradar.errors import MissingColumnError, did_you_mean
+
+__all__ = ["AuditResult", "audit_table", "check_columns", "empty_table_sql"]
+
+_ids = itertools.count()
+
+
+@dataclass
+class AuditResult:
+    """What auditing one table found."""
+
+    rows_in: int
+    accepted: int
+    quarantined: int
+    entries: pa.Table
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    months: dict[str, int] = field(default_factory=dict)
+
+
+def check_columns(source: Source, contract: TableContract) -> tuple[list[str], list[str], list[str]]:
+    """(present contract columns, absent optional columns, unknown extra columns); a missing
+    required column raises :class:`MissingColumnError` naming the file and the closest column."""
+    actual = list(source.columns)
+    for column in contract.columns:
+        if column.required and column.name not in source.columns:
+            hint = did_you_mean(column.name, actual)
+            raise MissingColumnError(
+                f"{source.file}: table '{contract.name}' has no column '{column.name}' "
+                f"({column.zh or column.type}).{hint}",
+                fix=f"rename the column to '{column.name}' or add it (docs/data-contract.md#{contract.name})",
+            )
+    present = [c.name for c in contract.columns if c.name in source.columns]
+    absent = [c.name for c in contract.columns if c.name not in source.columns]
+    extra = [c for c in actual if c not in set(contract.column_names)]
+    return present, absent, extra
+
+
+def empty_table_sql(contract: TableContract) -> str:
+    """A query with the contract's typed columns and no rows (for absent optional tables)."""
+    cols = ", ".join(f"CAST(NULL AS {SQL_TYPES[c.type]}) AS {quote_ident(c.name)}" for c in contract.columns)
+    return f"SELECT {cols} WHERE FALSE"
+
+
+def _future_limit(column: Column, as_of: date) -> str | None:
+    if not column.not_future:
+        return None
+    if column.type == "timestamp":
+        return f"TIMESTAMP '{as_of + timedelta(days=1)} 00:00:00'"
+    if column.type == "month":
+        return f"DATE '{as_of.replace(day=1)}'"
+    return f"DATE '{as_of}'"
+
+
+def _column_rules(column: Column, p: str, rn: str, as_of: date) -> list[tuple[str, str, str]]:
+    """(rule, SQL flag, problem detail) for one column; ``p`` parsed value, ``rn`` raw-is-null."""
+    rules: list[tuple[str, str, str]] = [("type", f"(NOT {rn} AND {p} IS NULL)", f"expected {column.type}")]
+    if not column.nullable:
+        rules.append(("not_null", rn, "empty"))
+    if column.allowed is not None:
+        values = ", ".join(quote_literal(v) for v in column.allowed)
+        shown = ", ".join(str(v) for v in column.allowed)
+        rules.append(("allowed", f"coalesce({p} NOT IN ({values}), FALSE)", f"allowed: {shown}"))
+    if column.min is not None:
+        rules.append(("min", f"coalesce({p} < {column.min!r}, FALSE)", f"minimum {column.min:g}"))
+    if column.max is not None:
+        rules.append(("max", f"coalesce({p} > {column.max!r}, FALSE)", f"maximum {column.max:g}"))
+    if column.pattern is not None:
+        regex = column.pattern.removeprefix("^").removesuffix("$")
+        rules.append(
+            (
+                "pattern",
+                f"coalesce(NOT regexp_full_match({p}, {quote_literal(regex)}), FALSE)",
+                f"pattern {column.pattern}",
+            )
+        )
+    limit = _future_limit(column, as_of)
+    if limit is not None:
+        rules.append(
+            (
+                "not_future",
+                f"coalesce({p} >= {limit}, FALSE)"
+                if column.type == "timestamp"
+                else f"coalesce({p} > {limit}, FALSE)",
+                "after the as-of date",
+            )
+        )
+    return rules
+
+
+def _entry_sql(
+    source: Source, table: str, relation: str, column: str, value: str, rule: str, detail: str, where: str
+) -> str:
+    meta = RULES[rule]
+    problem = f"{meta.en} ({detail})" if detail else meta.en
+    return (
+        f'SELECT {quote_literal(table)} AS "table", __file AS file, {source.row_sql} AS "row", '
+        f"__line AS line, "
+        f'{source.label_sql(column)} AS "column", CAST({value} AS VARCHAR) AS value, '
+        f"{quote_literal(rule)} AS rule, {quote_literal(problem)} AS problem, "
+        f"{quote_literal(meta.zh)} AS problem_zh, {quote_literal(meta.fix)} AS fix "
+        f"FROM {relation} WHERE {where}"
+    )
+
+
+def audit_table(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    contract: TableContract,
+    *,
+    as_of: date,
+    out_path: Path,
+    references: dict[str, Path] | None = None,
+) -> AuditResult:
+    """Validate ``source`` against ``contract``; write accepted rows to ``out_path`` (Parquet).
+
+    ``references`` maps a referenced table name to its accepted Parquet file; references to
+    tables not in it are skipped with a warning.
+    """
+    present, absent, extra = check_columns(source, contract)
+    warnings: list[str] = []
+    if extra:
+        warnings.append(
+            f"unknown column(s) not in the contract, left out of the accepted table: {', '.join(extra)}"
+        )
+    notes: list[str] = []
+    if absent:
+        notes.append(f"optional column(s) absent, filled with nulls: {', '.join(absent)}")
+    uid = next(_ids)
+    typed, bad_rows, bad_view = f"__t{uid}", f"__r{uid}", f"__b{uid}"
+    carried = ", ".join(quote_ident(c) for c in (*BOOKKEEPING, *source.carried))
+
+    # ---- pass 1: parse + column rules in one scan
+    parsed, flags, entry_parts = [], [], []
+    for i, name in enumerate(present):
+        column = contract.column(name)
+        ref = quote_ident(name)
+        p_sql = parse_sql(ref, source.columns[name], column.type)
+        rn_sql = raw_null_sql(ref, source.columns[name])
+        parsed.append(f"{p_sql} AS {ref}, {rn_sql} AS __rn{i}")
+        for rule, flag, detail in _column_rules(column, ref, f"__rn{i}", as_of):
+            flags.append(flag)
+            entry_parts.append((name, rule, flag.replace(ref, f"__p{i}"), detail, ref))
+    for name in absent:
+        column = contract.column(name)
+        parsed.append(f"CAST(NULL AS {SQL_TYPES[column.type]}) AS {quote_ident(name)}")
+    rn_cols = ", ".join(f"__rn{i}" for i in range(len(present)))
+    bad_expr = " OR ".join(flags) if flags else "FALSE"
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT * EXCLUDE ({rn_cols}), ({bad_expr}) AS __bad "
+        f"FROM (SELECT {carried}, {', '.join(parsed)} FROM {source.relation})"
+        if present
+        else f"CREATE OR REPLACE TEMP TABLE {typed} AS SELECT {carried}, {', '.join(parsed)}, FALSE AS __bad "
+        f"FROM {source.relation}"
+    )
+
+    # ---- pass 2: row rules on typed rows; bad_rows holds (__file, __row, __flag) of rows that fail one
+    row_flags: list[tuple[str, str, str, str, str]] = []  # (flag, WHERE over typed t, column, value, detail)
+    for later, earlier in contract.not_before:
+        if later in present and earlier in present:
+            row_flags.append(
+                (
+                    f"nb_{later}",
+                    f"t.{quote_ident(later)} < t.{quote_ident(earlier)}",
+                    later,
+                    f"CAST({quote_ident(later)} AS VARCHAR) || ' < ' || {quote_literal(earlier)} || ' ' || "
+                    f"CAST({quote_ident(earlier)} AS VARCHAR)",
+                    f"{later} must not be before {earlier}",
+                )
+            )
+    for reference in contract.references:
+        target = (references or {}).get(reference.table)
+        if reference.column not in present:
+            continue
+        if target is None:
+            warnings.append(
+                f"reference {reference.column} -> {reference.table}.{reference.to} not checked "
+                f"(table '{reference.table}' is not usable)"
+            )
+            continue
+        col = quote_ident(reference.column)
+        row_flags.append(
+            (
+                f"ref_{reference.column}",
+                f"t.{col} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+                f"read_parquet({quote_literal(str(target))}) AS ref "
+                f"WHERE ref.{quote_ident(reference.to)} = t.{col})",
+                reference.column,
+                col,
+                f"not in {reference.table}.{reference.to}",
+            )
+        )
+    selects = [
+        f"SELECT t.__file, t.__row, {quote_literal(flag)} AS __flag FROM {typed} t WHERE {where}"
+        for flag, where, *_ in row_flags
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {bad_rows} AS "
+        + (
+            " UNION ALL ".join(selects)
+            if selects
+            else "SELECT '' AS __file, 0 AS __row, '' AS __flag WHERE FALSE"
+        )
+    )
+    dup_specs: list[tuple[str, tuple[str, ...], str]] = []
+    if contract.key and all(k in present for k in contract.key):
+        dup_specs.append(("duplicate_key", tuple(contract.key), "dup_key"))
+    for column in contract.columns:
+        if column.unique and column.name in present:
+            dup_specs.append(("duplicate_value", (column.name,), f"dup_{column.name}"))
+    same_row = "r.__file = t.__file AND r.__row = t.__row"
+    not_flagged = f"NOT t.__bad AND NOT EXISTS (SELECT 1 FROM {bad_rows} r WHERE {same_row})"
+    for _rule, keys, flag in dup_specs:
+        part = ", ".join(quote_ident(k) for k in keys)
+        t_part = ", ".join(f"t.{quote_ident(k)}" for k in keys)
+        # A cheap aggregate over one 64-bit hash of the key first; only keys whose hash is seen twice
+        # are ranked exactly (a hash collision only adds candidates). Input order: the first is kept.
+        con.execute(
+            f"INSERT INTO {bad_rows} SELECT __file, __row, {quote_literal(flag)} FROM ("
+            f"SELECT t.__file, t.__row, row_number() OVER (PARTITION BY {t_part} "
+            f"ORDER BY t.__file, t.__row) AS __n FROM {typed} t WHERE hash({t_part}) IN "
+            f"(SELECT hash({part}) AS h FROM {typed} WHERE NOT __bad GROUP BY h HAVING count(*) > 1) "
+            f"AND {not_flagged}) WHERE __n > 1"
+        )
+
+    # ---- counts and the accepted rows
+    rows_in = _count(con, typed)
+    con.execute(
+        f"UPDATE {typed} AS t SET __bad = TRUE FROM (SELECT DISTINCT __file, __row FROM {bad_rows}) r "
+        f"WHERE r.__file = t.__file AND r.__row = t.__row AND NOT t.__bad"
+    )
+    quarantined = _count(con, f"{typed} WHERE __bad")
+    out_cols = ", ".join(quote_ident(c) for c in contract.column_names)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    # ORDER BY: DuckDB (1.x, 2 threads) does not always keep scan order through the typed table's
+    # projection, and identical re-runs must write identical files.
+    con.execute(
+        f"COPY (SELECT {out_cols} FROM {typed} WHERE NOT __bad ORDER BY __file, __row) "
+        f"TO {quote_literal(str(out_path))} "
+        f"(FORMAT parquet)"
+    )
+    accepted = _count(con, f"read_parquet({quote_literal(str(out_path))})")
+    assert rows_in == accepted + quarantined, (contract.name, rows_in, accepted, quarantined)
+
+    # ---- pass 3: one entry per problem, looking only at bad rows
+    parts: list[str] = []
+    if entry_parts and quarantined:
+        raw = ", ".join(
+            f"{parse_sql(quote_ident(n), source.columns[n], contract.column(n).type)} AS __p{i}, "
+            f"{raw_null_sql(quote_ident(n), source.columns[n])} AS __rn{i}"
+            for i, n in enumerate(present)
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {bad_view} AS SELECT s.*, {raw} FROM {source.relation} s "
+            f"SEMI JOIN (SELECT __file, __row FROM {typed} WHERE __bad) b "
+            f"ON s.__file = b.__file AND s.__row = b.__row"
+        )
+        for name, rule, flag, detail, ref in entry_parts:
+            parts.append(_entry_sql(source, contract.name, bad_view, name, ref, rule, detail, flag))
+    flagged_view = f"(SELECT t.*, r.__flag FROM {typed} t JOIN {bad_rows} r ON {same_row})"
+    for flag, _where, flagged, value, detail in row_flags:
+        rule = "not_before" if flag.startswith("nb_") else "reference"
+        parts.append(
+            _entry_sql(
+                source,
+                contract.name,
+                flagged_view,
+                flagged,
+                value,
+                rule,
+                detail,
+                f"__flag = {quote_literal(flag)}",
+            )
+        )
+    for rule, keys, flag in dup_specs:
+        value = " || ' | ' || ".join(f"CAST({quote_ident(k)} AS VARCHAR)" for k in keys)
+        parts.append(
+            _entry_sql(
+                source,
+                contract.name,
+                flagged_view,
+                keys[0],
+                value,
+                rule,
+                "key " + ", ".join(keys),
+                f"__flag = {quote_literal(flag)}",
+            )
+        )
+    order = {n: i for i, n in enumerate(contract.column_names)}
+    if parts and quarantined:
+        entries = con.sql(" UNION ALL ".join(parts)).to_arrow_table()
+        entries = _sort_entries(entries, order)
+    else:
+        entries = pa.table(
+            {c: pa.array([], pa.int64() if c in ("row", "line") else pa.string()) for c in QUARANTINE_COLUMNS}
+        )
+    entries = entries.select(list(QUARANTINE_COLUMNS))
+
+    months: dict[str, int] = {}
+    if contract.time_column in present and accepted:
+        month = f"date_trunc('month', {quote_ident(contract.time_column or '')})"
+        rows = con.execute(
+            f"SELECT {month} AS m, count(*) FROM {typed} WHERE NOT __bad GROUP BY m ORDER BY m"
+        ).fetchall()
+        months = {m.strftime("%Y-%m"): int(n) for m, n in rows if m is not None}
+        gaps = _gaps(list(months))
+        if gaps:
+            warnings.append(f"month coverage has gaps (no rows in {', '.join(gaps)})")
+    for name in (typed, bad_rows, bad_view):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return AuditResult(rows_in, accepted, quarantined, entries, warnings, notes, months)
+
+
+def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
+    row = con.execute(f"SELECT count(*) FROM {relation}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _sort_entries(entries: pa.Table, order: dict[str, int]) -> pa.Table:
+    df = entries.to_pandas()
+    rule_order = {r: i for i, r in enumerate(RULES)}
+    df["__c"] = df["column"].map(order).fillna(len(order))
+    df["__r"] = df["rule"].map(rule_order)
+    df = df.sort_values(["file", "row", "__c", "column", "__r"], kind="stable").drop(columns=["__c", "__r"])
+    return pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+
+
+def _gaps(months: list[str]) -> list[str]:
+    if len(months) < 2:
+        return []
+    present = set(months)
+    y, m = map(int, months[0].split("-"))
+    last = months[-1]
+    gaps = []
+    while f"{y:04d}-{m:02d}" < last:
+        key = f"{y:04d}-{m:02d}"
+        if key not in present:
+            gaps.append(key)
+        m += 1
+        if m > 12:
+            y, m = y + 1, 1
+    return gaps

@@ -1,0 +1,61 @@
+"""The values the runner fills into SQL placeholders for an as-of month.
+
+Every feature is computed "as of" a month M: only data up to the end of M is used. The SQL
+files name the month boundaries with placeholders, each replaced by a plain SQL literal:
+
+=================  ==========================================  =====================
+placeholder        meaning                                     example (M = 2026-06)
+=================  ==========================================  =====================
+``@as_of_month``   first day of M                              ``DATE '2026-06-01'``
+``@as_of_end``     first day of M+1 (exclusive end of M)       ``DATE '2026-07-01'``
+``@month_minus_k`` first day of M-k, k = 1..5                  ``DATE '2026-01-01'`` (k=5)
+``@as_of_index``   12 * year + month - 1 of M (month number)   ``24317``
+``@low_rating_max`` highest post-contact rating that is "low"  ``2`` (from the contacts contract)
+=================  ==========================================  =====================
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from cxradar.errors import ConfigError
+
+__all__ = ["WINDOW_MONTHS", "month_params", "parse_month"]
+
+WINDOW_MONTHS = 6  # the longest look-back window (months, the as-of month included)
+_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
+
+
+def parse_month(month: str) -> date:
+    """``'2026-06'`` (or ``'2026-06-01'``) -> ``date(2026, 6, 1)``."""
+    match = _MONTH.match(str(month).strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ConfigError(f"month '{month}' is not a month", fix="write it as YYYY-MM, e.g. --month 2026-06")
+    return date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _shift(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _literal(day: date) -> str:
+    return f"DATE '{day.isoformat()}'"
+
+
+def month_params(month: str) -> dict[str, str]:
+    """Placeholder name -> SQL literal for the as-of ``month`` (``YYYY-MM``)."""
+    first = parse_month(month)
+    params = {
+        "as_of_month": _literal(first),
+        "as_of_end": _literal(_shift(first, 1)),
+        "as_of_index": str(first.year * 12 + first.month - 1),
+    }
+    for k in range(1, WINDOW_MONTHS):
+        params[f"month_minus_{k}"] = _literal(_shift(first, -k))
+    from cxradar.contract.schema import load_contracts  # here, so importing the engine stays light
+
+    scale = load_contracts()["contacts"].rating_scale
+    params["low_rating_max"] = str(int(scale.get("low_at_or_below", 2)))
+    return params

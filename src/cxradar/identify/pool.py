@@ -1,0 +1,317 @@
+"""The explicit dissatisfied pool (明确不满意客户池): who told us, when, why, and when they left.
+
+The pool is derived from an append-only event history (one row per event):
+
+    enter      a customer not in the pool gave a negative signal this month
+    re_signal  a customer already in the pool gave another negative signal
+    exit       care worked (care recorded as resolved; a good re-rating / good survey after care;
+               or a quiet period after care with no new negative signal) or the customer churned
+    month_processed   one audit row per processed month (msisdn empty), so order checks also
+               see months without any event
+
+``update_pool`` replaces the rows of the month it is given (a re-run is identical, never
+duplicated) and refuses months out of order with a :class:`~cxradar.errors.StateError`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cxradar.errors import StateError
+from cxradar.identify.config import IdentifyConfig, PoolConfig
+from cxradar.identify.labels import EXIT_LABELS, month_bounds, month_shift, parse_month
+from cxradar.identify.signals import entry_signals, good_signals
+
+__all__ = ["HISTORY_COLUMNS", "POOL_COLUMNS", "empty_history", "pool_from_history", "update_pool"]
+
+HISTORY_COLUMNS = [
+    "month",
+    "msisdn",
+    "event",
+    "signal",
+    "at",
+    "last_signal_at",
+    "n_signals",
+    "cause",
+    "reason_en",
+    "reason_zh",
+]
+POOL_COLUMNS = [
+    "msisdn",
+    "entered_month",
+    "entered_at",
+    "entry_signal",
+    "last_signal_at",
+    "n_signals",
+    "cause",
+    "reasons_en",
+    "reasons_zh",
+]
+_POOL_DTYPES = {"entered_at": "datetime64[us]", "last_signal_at": "datetime64[us]", "n_signals": "int64"}
+_EVENT_RANK = {"enter": 0, "re_signal": 1, "exit": 2, "month_processed": 3}
+_SIGNAL_PRIORITY = {"complaint": 0, "low_survey": 1, "low_rating": 2}
+
+
+def empty_history() -> pd.DataFrame:
+    """A history with no events, with the right columns and types."""
+    return _typed(pd.DataFrame({c: pd.Series(dtype="object") for c in HISTORY_COLUMNS}))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame[HISTORY_COLUMNS].copy()
+    for column in ("month", "msisdn", "event", "signal", "cause", "reason_en", "reason_zh"):
+        out[column] = out[column].astype("object")
+    for column in ("at", "last_signal_at"):
+        out[column] = pd.to_datetime(out[column]).astype("datetime64[us]")
+    out["n_signals"] = out["n_signals"].astype("int64")
+    rank = out["event"].map(_EVENT_RANK)
+    order = out.assign(_rank=rank).sort_values(["month", "_rank", "msisdn", "at"], kind="mergesort").index
+    return out.loc[order].reset_index(drop=True)
+
+
+def _check_order(history: pd.DataFrame, month: str) -> None:
+    parse_month(month)
+    if history.empty:
+        return
+    last = str(history["month"].max())
+    if month == last:
+        return
+    if month < last:
+        raise StateError(
+            f"the pool history already runs to {last}; month {month} was asked, and re-running it would "
+            f"rewrite the months after it",
+            fix=f"run {month_shift(last, 1)} next (or re-run {last}), or start a new --out folder to "
+            f"reprocess "
+            f"from {month}",
+        )
+    expected = month_shift(last, 1)
+    if month != expected:
+        raise StateError(
+            f"the pool was last updated for {last}; month {month} was asked, which skips {expected}",
+            fix=f"run the months in order: cxradar run DATA_DIR --month {expected} --out RUN_DIR first",
+        )
+
+
+def pool_from_history(history: pd.DataFrame) -> pd.DataFrame:
+    """Customers whose latest event is not an exit, with their current spell in the pool."""
+    events = history.loc[history["event"].isin(["enter", "re_signal", "exit"])]
+    if events.empty:
+        return pd.DataFrame({c: pd.Series(dtype=_POOL_DTYPES.get(c, "object")) for c in POOL_COLUMNS})
+    events = _typed(events)
+    spell = (events["event"] == "enter").astype("int64").groupby(events["msisdn"], sort=False).cumsum()
+    events = events.assign(_spell=spell)
+    current = events.loc[spell == events.groupby("msisdn", sort=False)["_spell"].transform("max")]
+    last = current.groupby("msisdn", sort=True).tail(1).set_index("msisdn")
+    open_ids = last.index[last["event"] != "exit"]
+    current = current.loc[current["msisdn"].isin(open_ids) & (current["event"] != "exit")]
+    grouped = current.groupby("msisdn", sort=True)
+    first, latest = grouped.head(1).set_index("msisdn"), grouped.tail(1).set_index("msisdn")
+    pool = pd.DataFrame(
+        {
+            "entered_month": first["month"],
+            "entered_at": first["at"],
+            "entry_signal": first["signal"],
+            "last_signal_at": grouped["last_signal_at"].max(),
+            "n_signals": grouped["n_signals"].sum().astype("int64"),
+            "cause": latest["cause"],
+        }
+    )
+    several = grouped.size() > 1
+    pool["reasons_en"] = first["reason_en"].where(
+        ~several, first["reason_en"] + " | latest: " + latest["reason_en"]
+    )
+    pool["reasons_zh"] = first["reason_zh"].where(
+        ~several, first["reason_zh"] + " | 最近：" + latest["reason_zh"]
+    )
+    return pool.rename_axis("msisdn").reset_index()[POOL_COLUMNS]
+
+
+def _month_events(signals: pd.DataFrame, in_pool: pd.Index, month: str) -> pd.DataFrame:
+    if signals.empty:
+        return empty_history()
+    ranked = signals.assign(_p=signals["signal"].map(_SIGNAL_PRIORITY))
+    grouped = ranked.groupby("msisdn", sort=True)
+    first = grouped.head(1).set_index("msisdn")
+    main = (
+        ranked.sort_values(["msisdn", "_p", "at"], kind="mergesort")
+        .groupby("msisdn")
+        .head(1)
+        .set_index("msisdn")
+    )
+    events = pd.DataFrame(
+        {
+            "month": month,
+            "event": "enter",
+            "signal": first["signal"],
+            "at": first["at"],
+            "last_signal_at": grouped["at"].max(),
+            "n_signals": grouped.size(),
+            "cause": main["cause"],
+            "reason_en": grouped["reason_en"].agg("; ".join),
+            "reason_zh": grouped["reason_zh"].agg("；".join),
+        }
+    )
+    events.loc[events.index.isin(in_pool), "event"] = "re_signal"
+    return _typed(events.rename_axis("msisdn").reset_index())
+
+
+def _exits(
+    members: pd.DataFrame,
+    end: pd.Timestamp,
+    *,
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    care_actions: pd.DataFrame,
+    subscribers: pd.DataFrame,
+    config: PoolConfig,
+) -> pd.DataFrame:
+    """One row per member who leaves the pool: msisdn, at, signal (the exit reason)."""
+    m = members.set_index("msisdn")
+    found: list[pd.DataFrame] = []
+    subs = subscribers.loc[subscribers["status"].astype(str) == "churned", ["msisdn", "status_date"]]
+    subs = subs.assign(
+        at=pd.to_datetime(subs["status_date"]).astype("datetime64[us]"), msisdn=subs["msisdn"].astype(str)
+    )
+    churned = subs.loc[subs["msisdn"].isin(m.index) & (subs["at"] < end)]
+    found.append(churned.assign(signal="churned")[["msisdn", "at", "signal"]])
+    care = care_actions.loc[care_actions["delivered_at"].notna()]
+    if "group" in care.columns:
+        care = care.loc[care["group"].astype(str) != "control"]
+    resolved = care["outcome"].astype(str).eq("resolved").to_numpy() if "outcome" in care.columns else False
+    care = pd.DataFrame(
+        {
+            "msisdn": care["msisdn"].astype(str),
+            "delivered": pd.to_datetime(care["delivered_at"]).astype("datetime64[us]"),
+            "resolved": resolved,
+        }
+    )
+    care = care.loc[care["msisdn"].isin(m.index) & (care["delivered"] < end)]
+    care = care.join(m[["entered_at", "last_signal_at"]], on="msisdn")
+    care = care.loc[care["delivered"] >= care["entered_at"]]
+    if len(care):
+        fixed = care.loc[care["resolved"] & (care["delivered"] >= care["last_signal_at"])]
+        fixed = fixed.sort_values(["msisdn", "delivered"]).groupby("msisdn").head(1)
+        found.append(
+            fixed.assign(signal="care_resolved").rename(columns={"delivered": "at"})[
+                ["msisdn", "at", "signal"]
+            ]
+        )
+        first_care = care.groupby("msisdn")["delivered"].min()
+        good = good_signals(end, contacts=contacts, surveys=surveys, config=config)
+        good = good.loc[good["msisdn"].isin(first_care.index)].join(first_care, on="msisdn")
+        good = good.join(m["last_signal_at"], on="msisdn")
+        good = good.loc[(good["at"] > good["delivered"]) & (good["at"] > good["last_signal_at"])]
+        good = good.sort_values(["msisdn", "at", "kind"]).groupby("msisdn").head(1)
+        found.append(good.rename(columns={"kind": "signal"})[["msisdn", "at", "signal"]])
+        quiet = pd.Timedelta(days=config.quiet_days_after_care)
+        settled = care.loc[care["delivered"] + quiet <= end]
+        latest = settled.groupby("msisdn").agg(
+            delivered=("delivered", "max"), last_signal_at=("last_signal_at", "first")
+        )
+        latest = latest.loc[latest["delivered"] > latest["last_signal_at"]]
+        found.append(
+            pd.DataFrame(
+                {"msisdn": latest.index, "at": latest["delivered"] + quiet, "signal": "quiet_after_care"}
+            )
+        )
+    exits = pd.concat([f for f in found if len(f)], ignore_index=True) if any(len(f) for f in found) else None
+    if exits is None:
+        return pd.DataFrame({"msisdn": [], "at": pd.Series(dtype="datetime64[us]"), "signal": []})
+    order = {
+        "churned": 0,
+        "care_resolved": 1,
+        "care_good_rating": 2,
+        "care_good_survey": 3,
+        "quiet_after_care": 4,
+    }
+    exits = exits.assign(_o=exits["signal"].map(order)).sort_values(["msisdn", "_o", "at"], kind="mergesort")
+    return exits.groupby("msisdn").head(1).drop(columns="_o").reset_index(drop=True)
+
+
+def update_pool(
+    history: pd.DataFrame | None,
+    month: str,
+    *,
+    complaints: pd.DataFrame,
+    contacts: pd.DataFrame,
+    surveys: pd.DataFrame,
+    care_actions: pd.DataFrame,
+    subscribers: pd.DataFrame,
+    config: IdentifyConfig | PoolConfig,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Process ``month`` (YYYY-MM): record entries, re-signals and exits; return ``(pool, history)``.
+
+    ``history`` is the history so far (``None`` or empty to start); rows of ``month`` already in it
+    are replaced, so re-running a month gives the same result.
+    """
+    pool_config = config.pool if isinstance(config, IdentifyConfig) else config
+    causes = (
+        config.potential.causes
+        if isinstance(config, IdentifyConfig)
+        else ("network", "billing", "service", "value", "unknown")
+    )
+    history = empty_history() if history is None or history.empty else _typed(history)
+    _check_order(history, month)
+    prior = history.loc[history["month"] != month]
+    start, end = month_bounds(month)
+    before = pool_from_history(prior)
+    signals = entry_signals(
+        start,
+        end,
+        complaints=complaints,
+        contacts=contacts,
+        surveys=surveys,
+        config=pool_config,
+        cause_order=causes,
+    )
+    events = _month_events(signals, pd.Index(before["msisdn"]), month)
+    members = pool_from_history(pd.concat([prior, events], ignore_index=True))
+    exits = _exits(
+        members,
+        end,
+        contacts=contacts,
+        surveys=surveys,
+        care_actions=care_actions,
+        subscribers=subscribers,
+        config=pool_config,
+    )
+    cause = members.set_index("msisdn")["cause"]
+    exit_rows = pd.DataFrame(
+        {
+            "month": month,
+            "msisdn": exits["msisdn"],
+            "event": "exit",
+            "signal": exits["signal"],
+            "at": exits["at"],
+            "last_signal_at": pd.NaT,
+            "n_signals": 0,
+            "cause": exits["msisdn"].map(cause),
+            "reason_en": exits["signal"].map(lambda s: EXIT_LABELS[s][0]),
+            "reason_zh": exits["signal"].map(lambda s: EXIT_LABELS[s][1]),
+        }
+    )
+    counts = events["event"].value_counts()
+    marker = pd.DataFrame(
+        {
+            "month": [month],
+            "msisdn": [""],
+            "event": ["month_processed"],
+            "signal": [""],
+            "at": [start],
+            "last_signal_at": [pd.NaT],
+            "n_signals": [len(signals)],
+            "cause": [""],
+            "reason_en": [
+                f"pool updated for {month}: {counts.get('enter', 0)} entered, "
+                f"{counts.get('re_signal', 0)} re-signalled, {len(exit_rows)} exited"
+            ],
+            "reason_zh": [
+                f"{month}不满意客户池更新：新进入{counts.get('enter', 0)}人，"
+                f"再次不满{counts.get('re_signal', 0)}人，"
+                f"退出{len(exit_rows)}人"
+            ],
+        }
+    )
+    new_rows = [f for f in (events, exit_rows, marker) if len(f)]
+    full = _typed(pd.concat([prior, *new_rows], ignore_index=True))
+    return pool_from_history(full), full

@@ -1,0 +1,28 @@
+-- name: incident_scope
+-- grain: one row per incident and scope item (cell, district or msisdn) for incidents overlapping the 3 months ending with the as-of month
+-- description: >
+--   incidents.scope is a ';'-separated list whose meaning scope_type gives (cells, one district,
+--   or accounts = msisdns). This model explodes it into one row per item (blank items dropped).
+-- depends_on: [incidents]
+-- materialized: view
+-- columns:
+--   incident_id: key | incident id | 事件编号
+--   type: categorical | incident type | 事件类型
+--   severity: numeric | severity (1 minor - 3 critical) | 严重程度
+--   start_at: numeric | start | 开始时间
+--   end_at: numeric | end | 结束时间
+--   scope_type: categorical | scope type (cells / district / accounts) | 影响范围类型
+--   scope_item: key | one cell id, district or msisdn | 影响对象
+SELECT
+    i.id AS incident_id,
+    i.type,
+    i.severity,
+    i.start AS start_at,
+    i."end" AS end_at,
+    i.scope_type,
+    TRIM(s.item) AS scope_item
+FROM incidents AS i
+CROSS JOIN UNNEST(STRING_SPLIT(i.scope, ';')) AS s(item)
+WHERE i.start < @as_of_end
+  AND i."end" > @month_minus_2
+  AND TRIM(s.item) <> ''

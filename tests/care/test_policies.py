@@ -1,0 +1,174 @@
+"""Policies: do-not-disturb, contact fatigue, capacity by expected value, quiet hours."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxradar.care.assign import assign_care, flagged_customers
+from cxradar.care.policies import Policies, apply_policies, expected_value, load_policies
+from cxradar.care.rules import apply_rules, load_rules
+from cxradar.errors import ConfigError
+
+AS_OF = pd.Timestamp("2026-11-01 09:00")
+
+
+def _outbound(n: int) -> pd.DataFrame:
+    """n silent high-value customers (all decided proactive_outreach by outbound call)."""
+    return pd.DataFrame(
+        {
+            "msisdn": [f"1390000{i:04d}" for i in range(n)],
+            "kinds": "silent",
+            "probability": np.linspace(0.9, 0.5, n),
+            "cause": "unknown",
+            "segment": "high_end",
+            "value": 200.0,
+            "contact_complete": True,
+        }
+    )
+
+
+def test_shipped_policies_load() -> None:
+    p = load_policies()
+    assert p.fatigue_windows == {30: 1, 90: 3}
+    assert p.capacity["outbound"] == (3000, 15000)
+    assert p.allowed_hours("outbound") == "09:00-21:00"
+    assert p.allowed_hours("sms") == "any"
+
+
+def test_quiet_hours_span_midnight() -> None:
+    p = Policies(quiet_start=time(21, 0), quiet_end=time(9, 0))
+    assert p.is_quiet(pd.Timestamp("2026-11-01 22:30"), "outbound")
+    assert p.is_quiet(pd.Timestamp("2026-11-01 08:59"), "outbound")
+    assert not p.is_quiet(pd.Timestamp("2026-11-01 09:00"), "outbound")
+    assert not p.is_quiet(pd.Timestamp("2026-11-01 23:00"), "sms")
+
+
+def test_unknown_policy_field_names_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("version: 1\ncapacity:\n  outbund: {per_day: 5}\n", encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"p.yaml:3: capacity: unknown field 'outbund'. Did you mean 'outbound'"
+    ):
+        load_policies(path)
+
+
+def test_expected_value_is_probability_times_value_times_effect() -> None:
+    decided = pd.DataFrame(
+        {
+            "probability": [0.5, None],
+            "value": [100.0, 50.0],
+            "strategy": ["targeted_remedy", "proactive_outreach"],
+            "churn_probability": [0.2, 0.0],
+        }
+    )
+    p = Policies(explicit_probability=0.9)
+    ev = expected_value(decided, p)
+    # 1 - (1 - 0.5)(1 - 0.2) = 0.6; 0.6 x 100 x 1.0 = 60.  Explicit: 0.9 x 50 x 0.6 = 27.
+    assert ev.tolist() == pytest.approx([60.0, 27.0])
+    up = expected_value(decided.assign(uplift=[0.1, 0.4]), p, priority="uplift")
+    assert up.tolist() == pytest.approx([10.0, 20.0])
+
+
+def test_do_not_disturb_moves_proactive_care_to_wait_for_contact(flagged: pd.DataFrame) -> None:
+    decided = apply_rules(flagged, load_rules())
+    dnd = pd.Series(["13800000003", "13800000005"])  # one proactive, one already wait_for_contact
+    res = apply_policies(decided, load_policies(), as_of=AS_OF, dnd=dnd)
+    assert res.left_out["msisdn"].tolist() == ["13800000003"]
+    assert res.left_out["reason"].tolist() == ["dnd"]
+    row = res.selected.set_index("msisdn").loc["13800000003"]
+    assert row["strategy"] == "wait_for_contact" and row["channel"] == "hotline"
+    assert "免打扰" in row["policy_note_zh"] and "do-not-disturb" in row["policy_note_en"]
+
+
+def test_drop_mode_removes_left_out_customers(flagged: pd.DataFrame) -> None:
+    decided = apply_rules(flagged, load_rules())
+    policies = replace(load_policies(), on_excluded="drop")
+    res = apply_policies(decided, policies, as_of=AS_OF, dnd=pd.Series(["13800000003"]))
+    assert "13800000003" not in set(res.selected["msisdn"])
+    assert len(res.selected) == len(flagged) - 1
+    assert res.left_out["fallback"].tolist() == ["none"]
+
+
+def test_fatigue_counts_treatment_care_and_outbound_contacts_in_windows() -> None:
+    decided = apply_rules(_outbound(4), load_rules())
+    m = decided["msisdn"].tolist()
+    history = pd.DataFrame(
+        {
+            "msisdn": [m[0], m[1], m[1], m[1], m[2]],
+            "assigned_at": pd.to_datetime(
+                ["2026-10-20", "2026-09-01", "2026-08-20", "2026-08-15", "2026-10-25"]
+            ),
+            "delivered_at": pd.NaT,
+            "channel": ["outbound", "sms", "app", "outbound", "outbound"],
+            "strategy": "proactive_outreach",
+            "group": ["treatment", "treatment", "treatment", "treatment", "control"],
+        }
+    )
+    contacts = pd.DataFrame(
+        {"msisdn": [m[3]], "at": [pd.Timestamp("2026-10-30 15:00")], "channel": ["outbound"]}
+    )
+    res = apply_policies(decided, load_policies(), as_of=AS_OF, care_history=history, contacts=contacts)
+    reasons = dict(zip(res.left_out["msisdn"], res.left_out["reason"], strict=True))
+    # m0: 1 contact in 30 days (limit 1) -> fatigue_30d; m1: 3 in 90 days (limit 3) -> fatigue_90d;
+    # m2: only a control-group row -> not counted; m3: an outbound contact 2 days ago -> fatigue_30d.
+    assert reasons == {m[0]: "fatigue_30d", m[1]: "fatigue_90d", m[3]: "fatigue_30d"}
+
+
+def test_capacity_keeps_highest_expected_value_and_schedules_by_day() -> None:
+    decided = apply_rules(_outbound(6), load_rules())
+    policies = replace(load_policies(), capacity={"outbound": (1, 2)}, campaign_days=10)
+    res = apply_policies(decided, policies, as_of=AS_OF)
+    kept = res.selected.loc[res.selected["channel"] == "outbound"].sort_values("scheduled_day")
+    # per day 1, per week 2, 10 days = week 1 (days 0-6) 2 calls + week 2 (days 7-9) 2 calls = 4
+    assert kept["msisdn"].tolist() == decided["msisdn"].tolist()[:4]  # probabilities fall with index
+    assert kept["scheduled_day"].tolist() == [0, 1, 7, 8]
+    assert kept["scheduled_date"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-11-01",
+        "2026-11-02",
+        "2026-11-08",
+        "2026-11-09",
+    ]
+    assert res.left_out["reason"].tolist() == ["capacity", "capacity"]
+    assert set(res.left_out["msisdn"]) == set(decided["msisdn"].tolist()[4:])
+    assert (res.left_out["expected_value"] < kept["expected_value"].min()).all()
+
+
+def test_assign_care_unites_pool_and_potential(flagged: pd.DataFrame) -> None:
+    potential = flagged.iloc[1:].drop(columns="contact_complete")
+    pool = pd.DataFrame({"msisdn": ["13800000001", "13800000002"], "cause": ["billing", "network"]})
+    subscribers = pd.DataFrame(
+        {
+            "msisdn": flagged["msisdn"],
+            "segment": flagged["segment"],
+            "contact_complete": flagged["contact_complete"],
+        }
+    )
+    values = pd.Series({"13800000001": 80.0})
+    united = flagged_customers(potential, pool, subscribers, values)
+    assert len(united) == 6
+    both = united.set_index("msisdn").loc["13800000002", "kinds"]
+    assert both == "incident_hit;model_predicted;explicit"
+    assert united.set_index("msisdn").loc["13800000001", "value"] == 80.0
+    result = assign_care(united, as_of=AS_OF)
+    assert result.summary["flagged"] == 6 and result.summary["selected"] == 6
+    assert sum(result.summary["by_strategy"].values()) == 6
+
+
+def test_do_not_disturb_files(tmp_path: Path) -> None:
+    from cxradar.care.io import read_dnd
+
+    text = tmp_path / "dnd.txt"
+    text.write_text("# opted out\n13800000003\n\n13800000005\n", encoding="utf-8")
+    assert read_dnd(text).tolist() == ["13800000003", "13800000005"]
+    csv = tmp_path / "dnd.csv"
+    csv.write_text("msisdn,since\n13800000003,2026-01-01\n", encoding="utf-8")
+    assert read_dnd(csv).tolist() == ["13800000003"]
+    policy = tmp_path / "p.yaml"
+    policy.write_text("do_not_disturb: dnd.txt\n", encoding="utf-8")
+    assert load_policies(policy).do_not_disturb == tmp_path / "dnd.txt"  # relative to the policy file

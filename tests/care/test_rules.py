@@ -1,0 +1,129 @@
+"""Strategy rules: loading with file:line errors, first-match decisions, sentences in zh and en."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from cxradar.care.rules import CHANNELS, STRATEGIES, apply_rules, load_rules
+from cxradar.errors import ConfigError, MissingColumnError
+
+MINIMAL = """\
+version: 1
+value_tiers: {high: 150, medium: 60}
+remedies:
+  network: {action: ticket, en: fix the network, zh: 修网络}
+  billing: {action: refund, en: refund, zh: 退费}
+  value: {action: plan, en: better plan, zh: 换套餐}
+  service: {action: callback, en: senior callback, zh: 资深回访}
+rules:
+  - id: A
+    when: {kind: silent}
+    strategy: proactive_outreach
+    channel: sms
+    priority: 2
+    script: {en: hello, zh: 你好}
+    reason: {en: silent, zh: 沉默}
+  - id: Z
+    when: {}
+    strategy: wait_for_contact
+    channel: hotline
+    priority: 5
+    script: {en: wait, zh: 等待}
+    reason: {en: everyone else, zh: 其他}
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_shipped_rules_load_and_end_with_a_catch_all() -> None:
+    rules = load_rules()
+    assert len(rules.rules) >= 8
+    assert rules.rules[-1].when == {}
+    for rule in rules.rules:
+        assert rule.strategy in STRATEGIES and rule.channel in CHANNELS
+        assert rule.script_zh and rule.script_en and rule.reason_zh and rule.reason_en
+
+
+def test_each_customer_gets_the_first_matching_rule(flagged: pd.DataFrame) -> None:
+    out = apply_rules(flagged, load_rules())
+    # Worked through conf/care/rules.yaml by hand, top to bottom:
+    assert out["rule_id"].tolist() == [
+        "R01_explicit_known_cause",  # explicit + billing
+        "R04_incident_network",  # incident_hit + network, low value -> SMS
+        "R08_silent_high_value",  # silent, value 200 = high tier
+        "R09_silent",  # silent, value 30 = low tier
+        "R06_unreachable",  # contact details incomplete
+        "R10_known_cause_remedy",  # service cause, reachable, not silent
+    ]
+    assert out["strategy"].tolist() == [
+        "targeted_remedy", "targeted_remedy", "proactive_outreach", "proactive_outreach",
+        "wait_for_contact", "targeted_remedy",
+    ]  # fmt: skip
+    # remedy: "cause" resolves to the customer's own cause; only targeted_remedy has one
+    assert out["remedy"].tolist()[:2] == ["billing", "network"]
+    assert out["remedy"].iloc[5] == "service"
+    assert out["remedy"].iloc[2:5].isna().all()
+    assert out["remedy_action"].iloc[0] == "bill_explanation_refund"
+    assert out["value_tier"].tolist() == ["medium", "low", "high", "low", "low", "medium"]
+
+
+def test_every_decision_carries_its_rule_and_sentences(flagged: pd.DataFrame) -> None:
+    out = apply_rules(flagged, load_rules())
+    for _, row in out.iterrows():
+        assert row["rule_id"] in row["decision_en"] and row["rule_id"] in row["decision_zh"]
+    assert "短信" in out.loc[1, "decision_zh"] and "SMS" in out.loc[1, "decision_en"]
+    assert "对症下药" in out.loc[0, "decision_zh"]
+
+
+def test_missing_reachability_counts_as_reachable(flagged: pd.DataFrame) -> None:
+    out = apply_rules(flagged.drop(columns="contact_complete"), load_rules())
+    assert out.loc[4, "rule_id"] == "R99_wait_for_contact"
+    assert out["reachable"].all()
+
+
+def test_unknown_field_names_file_line_and_suggests(tmp_path: Path) -> None:
+    text = MINIMAL.replace("    strategy: proactive_outreach", "    stratgy: proactive_outreach")
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_rules(path)
+    line = text.splitlines().index("    stratgy: proactive_outreach") + 1
+    assert f"{path}:{line}" in str(info.value)
+    assert "Did you mean 'strategy'?" in str(info.value)
+    assert info.value.fix
+
+
+def test_unknown_condition_value_is_reported_with_its_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL.replace("when: {kind: silent}", "when: {kind: silnet}"))
+    with pytest.raises(
+        ConfigError, match=r"rules.yaml:10: unknown kind value 'silnet'. Did you mean 'silent'"
+    ):
+        load_rules(path)
+
+
+def test_a_rule_file_without_catch_all_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL.replace("when: {}", "when: {segment: mass}"))
+    with pytest.raises(ConfigError, match="must match everyone"):
+        load_rules(path)
+
+
+def test_targeted_remedy_needs_a_remedy(tmp_path: Path) -> None:
+    path = _write(tmp_path, MINIMAL.replace("strategy: proactive_outreach", "strategy: targeted_remedy"))
+    with pytest.raises(ConfigError, match="without 'remedy'"):
+        load_rules(path)
+
+
+def test_minimal_file_applies(tmp_path: Path, flagged: pd.DataFrame) -> None:
+    out = apply_rules(flagged, load_rules(_write(tmp_path, MINIMAL)))
+    assert out["rule_id"].tolist() == ["Z", "Z", "A", "A", "Z", "Z"]
+
+
+def test_missing_columns_are_named(flagged: pd.DataFrame) -> None:
+    with pytest.raises(MissingColumnError, match="segment"):
+        apply_rules(flagged.drop(columns="segment"), load_rules())

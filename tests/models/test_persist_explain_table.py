@@ -1,0 +1,84 @@
+"""JSON persistence round trips, reasons in words, and generic-mode table handling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cxradar.errors import DataError, ModelError, UnreadableFileError
+from cxradar.models import explain, load_model, make_model, parse_target, prepare_table, save_model
+
+from .conftest import make_table
+
+
+@pytest.mark.parametrize("kind", ["logit", "bayesnet", "bn-logit", "gbm"])
+def test_save_load_round_trip_gives_identical_scores(kind: str, tmp_path: Path) -> None:
+    X, y = make_table(23, 800)
+    model = make_model(kind, n_estimators=60, n_jobs=1) if kind == "gbm" else make_model(kind)
+    model.fit(X, y)
+    path = save_model(model, tmp_path / "m.json")
+    document = json.loads(path.read_text())
+    assert (
+        document["format"] == "cxradar-model" and document["format_version"] == 1 and document["kind"] == kind
+    )
+    again = load_model(path)
+    np.testing.assert_allclose(again.predict_proba(X), model.predict_proba(X), atol=1e-12)
+    assert again.threshold_ == model.threshold_
+    assert list(tmp_path.iterdir()) == [path]  # no temp files left
+
+
+def test_load_rejects_foreign_files(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"format": "other"}')
+    with pytest.raises(UnreadableFileError, match="not a cxradar model"):
+        load_model(bad)
+    bad.write_text('{"format": "cxradar-model", "format_version": 99, "kind": "logit"}')
+    with pytest.raises(ModelError, match="format_version 99"):
+        load_model(bad)
+
+
+@pytest.mark.parametrize("kind", ["logit", "gbm", "bayesnet"])
+def test_explain_gives_top_factors_and_sentences(kind: str) -> None:
+    X, y = make_table(29, 1500)
+    model = make_model(kind, n_estimators=100, n_jobs=1) if kind == "gbm" else make_model(kind)
+    model.fit(X, y)
+    labels = {"x1": {"en": "Dropped calls", "zh": "掉话次数"}}
+    out = explain(model, X.head(50), top=2, labels=labels)
+    assert list(out.columns) == ["probability", "reasons_en", "reasons_zh", "factors"]
+    np.testing.assert_allclose(out["probability"], model.predict_proba(X.head(50))[:, 1])
+    contrib = model.contributions(X.head(50))
+    for i, factors in enumerate(out["factors"]):
+        assert len(factors) <= 2
+        strongest = contrib.iloc[i].abs().idxmax()
+        if contrib.iloc[i].abs().max() > 0:
+            assert factors[0]["feature"] == strongest
+            assert factors[0]["direction"] == ("up" if contrib.iloc[i][strongest] > 0 else "down")
+    row = next(i for i, f in enumerate(out["factors"]) if f and f[0]["feature"] == "x1")
+    assert out["reasons_en"].iloc[row].startswith("Dropped calls = ")
+    assert out["reasons_zh"].iloc[row].startswith("掉话次数为")
+
+
+def test_target_parsing_and_numeric_text() -> None:
+    df = pd.DataFrame(
+        {
+            "overall": [3, 8, 6, 10],
+            "Churn": ["Yes", "No", "No", "Yes"],
+            "TotalCharges": ["1.5", " ", "3", "4.25"],
+            "id": ["a", "b", "c", "d"],
+        }
+    )
+    assert parse_target(df, "overall<=6")[0].tolist() == [1, 0, 1, 0]
+    assert parse_target(df, "Churn", "Yes")[0].tolist() == [1, 0, 0, 1]
+    assert parse_target(df, "Churn")[0].tolist() == [1, 0, 0, 1]
+    with pytest.raises(DataError, match="Did you mean 'Yes'"):
+        parse_target(df, "Churn", "yes")
+    with pytest.raises(DataError, match="Did you mean 'Churn'"):
+        parse_target(df, "churn", "Yes")
+    flat = prepare_table(df, "Churn", positive="Yes", id_column="id", drop=["overall"])
+    assert list(flat.X.columns) == ["TotalCharges"]
+    assert flat.X["TotalCharges"].isna().tolist() == [False, True, False, False]
+    assert flat.X["TotalCharges"].dtype == "float64"
