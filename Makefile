@@ -29,7 +29,7 @@ demo: $(STAMP)  ## simulate a 50,000-subscriber operator and run the monthly cyc
 	$(RUN)/cxradar demo --out $(DEMO_DIR)
 
 test: $(STAMP)  ## the whole test suite (what CI runs)
-	$(RUN)/python -m pytest -n 2 -q
+	$(RUN)/python -m pytest -n 2 --dist loadfile -q
 
 lint: $(STAMP)  ## ruff, mypy and the import-layer contract
 	$(RUN)/ruff check src tests bench

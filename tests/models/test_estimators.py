@@ -30,6 +30,7 @@ ESTIMATORS = [
 
 
 @pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.SkipTestWarning")  # sklearn's own skip notices
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
 def test_sklearn_estimator_checks(estimator: object) -> None:
     expected = dict(EXPECTED_FAILURES)

@@ -63,3 +63,11 @@ def test_cli_rejects_a_bad_end_month(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code != 0
+
+
+def test_every_parameter_section_is_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "simulator.md").read_text(encoding="utf-8")
+    for section in load_params().values:
+        assert f"`{section}`" in docs, (
+            f"document conf/simulator.yaml section '{section}' in docs/simulator.md"
+        )

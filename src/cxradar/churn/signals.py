@@ -25,8 +25,8 @@ from cxradar.identify import (
     feature_columns,
     fit_identifier,
     incident_hits,
+    replay_pool,
     training_set,
-    update_pool,
 )
 from cxradar.identify.labels import month_bounds, month_shift
 from cxradar.models import make_model
@@ -67,19 +67,8 @@ def _pool_members(
     first = month_shift(months[0], -config.pool.warmup_months)
     span = (pd.Period(months[-1], "M") - pd.Period(first, "M")).n + 1
     replay = [month_shift(first, k) for k in range(span)]
-    history = None
     members: dict[str, set[str]] = {}
-    for month in replay:
-        pool, history = update_pool(
-            history,
-            month,
-            complaints=tables["complaints"],
-            contacts=tables["contacts"],
-            surveys=tables["surveys"],
-            care_actions=tables["care_actions"],
-            subscribers=tables["subscribers"],
-            config=config,
-        )
+    for month, pool, _ in replay_pool(None, replay, tables, config):
         if month in months:
             members[month] = set(pool["msisdn"].astype(str))
     return members

@@ -133,17 +133,28 @@ def score_month(
 
 
 def churn_step(
-    run_dir: Path, tables_dir: Path, month: str, config: ChurnConfig | Path | str | None = None
+    run_dir: Path,
+    tables_dir: Path,
+    month: str,
+    config: ChurnConfig | Path | str | None = None,
+    *,
+    validate: bool | None = None,
 ) -> dict[str, Any]:
     """The monthly run's churn step: train, score, write ``RUN_DIR/churn/*`` (see the module
-    docstring); returns a summary (counts, validation figures, output paths, example churners)."""
+    docstring); returns a summary (counts, validation figures, output paths, example churners).
+
+    ``validate`` (default: ``training.validate_in_step``) adds the time-based validation of every
+    kind with and without the signals - several more fits, so the monthly run skips it by default
+    and ``cxradar churn report`` / ``train`` run it."""
     cfg = config if isinstance(config, ChurnConfig) else load_churn_config(config)
+    if validate is None:
+        validate = bool(cfg.training.get("validate_in_step", False))
     run_dir, tables_dir = Path(run_dir), Path(tables_dir)
     plan = plan_months(month, cfg)
-    first = min([*plan["validation_train"], *plan["train"]])
+    first = min([*plan["validation_train"], *plan["train"]] if validate else plan["train"])
     tables = load_churn_tables(tables_dir, month_shift(first, -2), month)
     model, report, data = train_churn(
-        tables_dir, month, cfg, features_dir=run_dir / "features", tables=tables
+        tables_dir, month, cfg, features_dir=run_dir / "features", tables=tables, validate=validate
     )
     outputs = score_month(model, data, month, cfg, tables)
     out = run_dir / "churn"

@@ -69,7 +69,9 @@ def _module_exists(module_name: str) -> bool:
         return False
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100}
+)
 @click.version_option(__version__, prog_name="cxradar")
 @click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
 @click.pass_context

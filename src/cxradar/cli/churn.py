@@ -182,7 +182,7 @@ def report(data_dir: Path, month: str, out: Path, config_path: Path | None) -> N
 
     with progress() as bar:
         task = bar.add_task(f"churn {month}", total=1)
-        result = churn_step(out, data_dir, month, config_path)
+        result = churn_step(out, data_dir, month, config_path, validate=True)
         bar.update(task, completed=1)
     excl = result["exclusions"][month]
     console.print(

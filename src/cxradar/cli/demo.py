@@ -104,7 +104,10 @@ def demo(out: Path, subscribers: int, seed: int, model_kind: str) -> None:
             ) -> None:
                 _bar.update(_task, completed=done, total=total, description=f"run {_month}: {step}")
 
-            summaries[month] = run_month(data_dir, month, run_dir, model_kind=model_kind, progress=advance)
+            skip = () if month == last else ("churn",)  # churn is reported for the last month only
+            summaries[month] = run_month(
+                data_dir, month, run_dir, model_kind=model_kind, progress=advance, skip=skip
+            )
     print_month(summaries[last], run_dir)
     print_evaluation(evaluate_run(run_dir, data_dir / "truth"))
     elapsed = time.perf_counter() - started

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from cxradar.cli._common import console
+from cxradar.cli.summary import print_evaluation
 
 __all__ = ["evaluate"]
 
@@ -44,32 +43,4 @@ def evaluate(run_dir: Path, truth_dir: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    table = Table(
-        title=f"Against truth, {result['month']}: {result['truly_dissatisfied']:,} of "
-        f"{result['subscribers']:,} truly dissatisfied ({result['dissatisfied_rate']:.1%})"
-    )
-    for column in ("list", "n", "precision", "recall", "lift"):
-        table.add_column(column, justify="left" if column == "list" else "right")
-    rows = [
-        ("explicit pool 明确不满意", result["pool"]),
-        ("potential list 潜在不满意", result["potential"]),
-        *[(f"  {k}", v) for k, v in result["kinds"].items()],
-        ("pool + potential", result["combined"]),
-    ]
-    for name, figures in rows:
-        table.add_row(
-            name,
-            f"{figures['n']:,}",
-            f"{figures['precision']:.2f}",
-            f"{figures['recall']:.2f}",
-            f"{figures['lift']:.2f}x",
-        )
-    console.print(table)
-    hold = result["model_holdout"]
-    console.print(
-        f"[bold]Coverage 覆盖率[/]: {result['coverage']:.1%} of all truly dissatisfied (seed: 61.7 %)"
-    )
-    console.print(
-        f"Model on held-out respondents: precision {hold['precision']:.2f}, recall {hold['recall']:.2f}, "
-        f"lift {hold['lift_at_threshold']:.2f}x, AUC {hold['auc']:.3f}"
-    )
+    print_evaluation(result)

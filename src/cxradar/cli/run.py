@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import click
-from rich.table import Table
 
-from cxradar.cli._common import console, progress
+from cxradar.cli._common import progress
+from cxradar.cli.summary import print_month
 
 __all__ = ["run"]
 
@@ -72,23 +72,4 @@ def run(
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
-    pool, pot, model = summary["pool"], summary["potential"], summary["model"]
-    console.print(
-        f"[bold]Explicit pool 明确不满意客户池[/] {month}: {pool['size']:,} customers "
-        f"(+{pool['entered']:,} entered, {pool['re_signalled']:,} re-signalled, -{pool['exited']:,} exited)"
-    )
-    table = Table(title=f"Potentially dissatisfied 潜在不满意客户: {pot['size']:,} customers")
-    table.add_column("kind 类型")
-    table.add_column("count", justify="right")
-    table.add_column("example reason 示例原因")
-    for info in pot["kinds"].values():
-        example = info["examples"][0] if info["examples"] else None
-        text = f"{example['msisdn']}: {example['reasons_en']}\n{example['reasons_zh']}" if example else ""
-        table.add_row(f"{info['en']}\n{info['zh']}", f"{info['count']:,}", text, end_section=True)
-    console.print(table)
-    console.print(
-        f"[bold]Model[/] {model['kind']} on held-out respondents: precision {model['precision']:.2f}, "
-        f"recall {model['recall']:.2f}, AUC {model['auc']:.3f}, lift {model['lift_at_threshold']:.2f}x "
-        f"(threshold {model['threshold']:.3f}: {model['rule']})"
-    )
-    console.print(f"Outputs in {run_dir}: " + ", ".join(Path(p).name for p in summary["outputs"].values()))
+    print_month(summary, run_dir)

@@ -64,49 +64,48 @@ def print_pool_and_potential(summary: dict[str, Any]) -> None:
     )
 
 
-def print_csi(summary: dict[str, Any]) -> None:
-    csi = summary.get("csi")
-    if not csi:
-        return
-    index = csi.get("index") or {}
-    parts = ", ".join(f"{name} {value:.1f}" for name, value in index.items())
-    console.print(f"[bold]CSI 满意度指数[/] (0-100, PLS path model, n={csi.get('n', '—')}): {parts}")
-    for line in (csi.get("ipma") or {}).get("priorities", [])[:3]:
-        text = line if isinstance(line, str) else f"{line.get('en', '')} / {line.get('zh', '')}"
-        console.print(f"  • {text}")
-
-
 def print_survey(summary: dict[str, Any]) -> None:
     survey = summary.get("survey")
     if not survey:
         return
-    head = survey.get("headline") or survey
+    overall = survey.get("overall") or {}
+    complaints = survey.get("complaints") or {}
     console.print(
-        f"[bold]Survey 调查[/]: {head.get('respondents', '—')} respondents, mean {_num(head.get('mean'))} "
-        f"(weighted), high band 8-10 {_pct(head.get('high_share'))}, low band {_pct(head.get('low_share'))}; "
-        f"first-contact resolution {_pct(head.get('fcr'))} (target {_pct(head.get('fcr_target'))})"
+        f"[bold]Survey 满意度调查[/] {survey.get('month', '')}: {survey.get('respondents', 0):,} respondents, "
+        f"mean {_num(overall.get('mean'))} ({'weighted' if survey.get('weighted') else 'unweighted'}), "
+        f"high band 8-10 {_pct(overall.get('high_share'))}, low band {_pct(overall.get('low_share'))}; "
+        f"complaints {complaints.get('count', 0):,}, first-contact resolution {_pct(complaints.get('fcr'))} "
+        f"(target {_pct(complaints.get('fcr_target'))})"
     )
+    csi = survey.get("csi") or {}
+    if csi.get("index"):
+        parts = ", ".join(f"{name} {value:.1f}" for name, value in csi["index"].items())
+        console.print(f"[bold]CSI 满意度指数[/] (0-100, PLS path model '{csi.get('model', '')}'): {parts}")
+    for item in (survey.get("touchpoint_priorities") or [])[:2]:
+        console.print(f"  • {item.get('en', '')}\n    {item.get('zh', '')}")
 
 
 def print_care(summary: dict[str, Any]) -> None:
     care = summary.get("care")
     if care:
         console.print(
-            f"[bold]Care 关怀[/]: {care.get('assigned', 0):,} assigned "
-            f"({care.get('by_strategy', {})}), {care.get('left_out', 0):,} left out by policy; "
-            f"campaign {care.get('campaign', '—')}: {care.get('treatment', 0):,} treatment / "
-            f"{care.get('control', 0):,} control"
+            f"[bold]Care 关怀[/]: {care.get('selected', 0):,} of {care.get('flagged', 0):,} flagged assigned "
+            f"{care.get('by_strategy', {})}; {care.get('left_out', 0):,} left out "
+            f"{care.get('left_out_by_reason', {})}; campaign {care.get('campaign', '—')}: "
+            f"{care.get('n_treatment', 0):,} treatment / {care.get('n_control', 0):,} control"
         )
     campaign = summary.get("campaign_evaluation")
     if campaign:
-        effect = campaign.get("effect") or {}
+        points = campaign.get("index_points_on_participants") or {}
+        itt = campaign.get("satisfaction_itt") or {}
         contribution = campaign.get("contribution") or {}
         console.print(
             f"[bold]Campaign effect 关怀效果[/] ({campaign.get('campaign', '—')}): "
-            f"{_num(effect.get('points'))} index points on participants "
-            f"[{_num(effect.get('ci_low'))}, {_num(effect.get('ci_high'))}], p={_num(effect.get('p_value'), 4)}; "
-            f"contribution to the company-wide score {_num(contribution.get('points'))} points "
-            f"at a {_pct(contribution.get('share'))} share"
+            f"{_num(points.get('diff'))} index points on participants "
+            f"[{_num(points.get('ci_low'))}, {_num(points.get('ci_high'))}], p={_num(itt.get('p_value'), 4)}, "
+            f"participation {_pct(campaign.get('participation_rate'))}; contribution to the company-wide "
+            f"score {_num(contribution.get('points_diff'))} points at a {_pct(contribution.get('share_reached'))} "
+            f"share reached ({_num(contribution.get('points_at_20pct_share'))} at 20 %)"
         )
 
 
@@ -114,13 +113,15 @@ def print_churn(summary: dict[str, Any]) -> None:
     churn = summary.get("churn")
     if not churn:
         return
+    counts = churn.get("counts") or {}
     console.print(
-        f"[bold]Churn 离网[/]: {churn.get('scored', 0):,} scored, top-decile lift {_num(churn.get('top_decile_lift'))}, "
-        f"{churn.get('group_alerts', 0)} corporate-group alerts, {churn.get('multi_sim', 0)} multi-SIM flags"
+        f"[bold]Churn 离网预测[/]: {counts.get('scored', 0):,} scored, {counts.get('churners_listed', 0):,} likely "
+        f"churners listed, {counts.get('group_alerts', 0):,} corporate-group alerts 集团预警 "
+        f"(of {counts.get('groups_watched', 0):,} groups), {counts.get('multi_sim', 0):,} multi-SIM big customers"
     )
-    for row in (churn.get("top") or [])[:3]:
+    for row in (churn.get("examples") or [])[:3]:
         console.print(
-            f"  • {row.get('msisdn')}: p={_num(row.get('probability'))} — {row.get('reasons_en', '')}"
+            f"  • {row.get('msisdn_masked')}: p={_num(row.get('probability'))} — {row.get('reasons_en', '')}"
         )
 
 
@@ -128,7 +129,6 @@ def print_month(summary: dict[str, Any], run_dir: Path) -> None:
     """Everything about one month's run, section by section."""
     print_validation(summary)
     print_pool_and_potential(summary)
-    print_csi(summary)
     print_survey(summary)
     print_care(summary)
     print_churn(summary)

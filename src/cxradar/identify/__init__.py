@@ -9,7 +9,14 @@ writes files is :mod:`cxradar.pipeline`.
 
 from cxradar.identify.config import IdentifyConfig, PoolConfig, PotentialConfig, load_identify_config
 from cxradar.identify.incidents import incident_exposure, incident_hits
-from cxradar.identify.pool import HISTORY_COLUMNS, POOL_COLUMNS, empty_history, pool_from_history, update_pool
+from cxradar.identify.pool import (
+    HISTORY_COLUMNS,
+    POOL_COLUMNS,
+    empty_history,
+    pool_from_history,
+    replay_pool,
+    update_pool,
+)
 from cxradar.identify.potential import POTENTIAL_COLUMNS, cause_from_factors, describe_potential, flag_kinds
 from cxradar.identify.predicted import (
     FittedIdentifier,
@@ -42,6 +49,7 @@ __all__ = [
     "incident_hits",
     "load_identify_config",
     "pool_from_history",
+    "replay_pool",
     "training_set",
     "update_pool",
 ]

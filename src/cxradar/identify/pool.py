@@ -15,6 +15,8 @@ duplicated) and refuses months out of order with a :class:`~cxradar.errors.State
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
+
 import pandas as pd
 
 from cxradar.errors import StateError
@@ -22,7 +24,14 @@ from cxradar.identify.config import IdentifyConfig, PoolConfig
 from cxradar.identify.labels import EXIT_LABELS, month_bounds, month_shift, parse_month
 from cxradar.identify.signals import entry_signals, good_signals
 
-__all__ = ["HISTORY_COLUMNS", "POOL_COLUMNS", "empty_history", "pool_from_history", "update_pool"]
+__all__ = [
+    "HISTORY_COLUMNS",
+    "POOL_COLUMNS",
+    "empty_history",
+    "pool_from_history",
+    "replay_pool",
+    "update_pool",
+]
 
 HISTORY_COLUMNS = [
     "month",
@@ -315,3 +324,25 @@ def update_pool(
     new_rows = [f for f in (events, exit_rows, marker) if len(f)]
     full = _typed(pd.concat([prior, *new_rows], ignore_index=True))
     return pool_from_history(full), full
+
+
+def replay_pool(
+    history: pd.DataFrame | None,
+    months: Iterable[str],
+    tables: Mapping[str, pd.DataFrame],
+    config: IdentifyConfig | PoolConfig,
+) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    """Run :func:`update_pool` over consecutive ``months`` from the contract ``tables``, yielding
+    ``(month, pool, history)`` after each - the monthly run and the churn signals both replay this way."""
+    for month in months:
+        pool, history = update_pool(
+            history,
+            month,
+            complaints=tables["complaints"],
+            contacts=tables["contacts"],
+            surveys=tables["surveys"],
+            care_actions=tables["care_actions"],
+            subscribers=tables["subscribers"],
+            config=config,
+        )
+        yield month, pool, history

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,10 @@ from cxradar.models import KINDS
 from cxradar.pipeline.context import Progress, RunContext
 from cxradar.pipeline.steps import STEPS
 
-__all__ = ["run_month"]
+__all__ = ["OPTIONAL_STEPS", "run_month"]
+
+# Steps a caller may leave out (e.g. the demo scores churn only in the month it reports).
+OPTIONAL_STEPS = ("survey", "care", "churn")
 
 
 def run_month(
@@ -24,12 +28,14 @@ def run_month(
     config: IdentifyConfig | Path | None = None,
     model_kind: str = "logit",
     progress: Progress | None = None,
+    skip: Collection[str] = (),
 ) -> dict[str, Any]:
     """Validate, build features, update the pool, identify the three kinds and write the outputs
     for ``month`` (YYYY-MM) into ``run_dir``; return the summary (plus ``timings`` in seconds).
 
     The pool history in ``run_dir`` carries over: run the months in order; re-running the last
     month replaces it identically. ``progress(step, done, total)`` is called after each step.
+    ``skip`` names optional steps to leave out (only those in :data:`OPTIONAL_STEPS`).
     """
     parse_month(month)
     data_dir, run_dir = Path(data_dir), Path(run_dir)
@@ -43,10 +49,19 @@ def run_month(
             f"model kind '{model_kind}' is unknown.{did_you_mean(model_kind, KINDS)}",
             fix=f"use --model {' | '.join(KINDS)}",
         )
+    unknown = set(skip) - set(OPTIONAL_STEPS)
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ConfigError(
+            f"step '{name}' cannot be skipped.{did_you_mean(name, OPTIONAL_STEPS)}",
+            fix=f"skip only optional steps: {', '.join(OPTIONAL_STEPS)}",
+        )
     cfg = config if isinstance(config, IdentifyConfig) else load_identify_config(config)
     run_dir.mkdir(parents=True, exist_ok=True)
     ctx = RunContext(data_dir=data_dir, month=month, run_dir=run_dir, config=cfg, model_kind=model_kind)
     for done, (name, step) in enumerate(STEPS, start=1):
+        if name in skip:
+            continue
         started = time.perf_counter()
         step(ctx)
         ctx.timings[name] = round(time.perf_counter() - started, 2)

@@ -22,12 +22,19 @@ from cxradar.errors import DataQualityError
 from cxradar.features import build_features, feature_catalog
 from cxradar.identify.incidents import incident_hits
 from cxradar.identify.labels import month_bounds, month_shift
-from cxradar.identify.pool import update_pool
+from cxradar.identify.pool import replay_pool
 from cxradar.identify.potential import describe_potential, flag_kinds
 from cxradar.identify.predicted import feature_columns, fit_identifier, training_set
 from cxradar.identify.silent import channel_silent
 from cxradar.models import explain, make_model
 from cxradar.pipeline.context import RunContext
+from cxradar.pipeline.loop_steps import (
+    assign_care,
+    churn_outlook,
+    evaluate_last_campaign,
+    survey_and_csi,
+    write_summary,
+)
 from cxradar.pipeline.report import json_safe, run_summary
 
 __all__ = [
@@ -100,19 +107,7 @@ def update_explicit_pool(ctx: RunContext) -> None:
     if history is None or history.empty:
         warm = ctx.config.pool.warmup_months
         months = [month_shift(ctx.month, -k) for k in range(warm, 0, -1)] + months
-    t = ctx.tables
-    pool = pd.DataFrame()
-    for month in months:
-        pool, history = update_pool(
-            history,
-            month,
-            complaints=t["complaints"],
-            contacts=t["contacts"],
-            surveys=t["surveys"],
-            care_actions=t["care_actions"],
-            subscribers=t["subscribers"],
-            config=ctx.config,
-        )
+    *_, (_, pool, history) = replay_pool(history, months, ctx.tables, ctx.config)
     ctx.results["pool"], ctx.results["pool_history"] = pool, history
 
 
@@ -223,17 +218,20 @@ def write_outputs(ctx: RunContext) -> None:
         write()
         ctx.outputs[name] = str(out / name)
     ctx.outputs["summary.json"] = str(out / "summary.json")
-    summary = run_summary(ctx)
-    atomic_write_text(json.dumps(json_safe(summary), ensure_ascii=False, indent=2), out / "summary.json")
-    ctx.results["summary"] = summary
+    ctx.results["summary"] = run_summary(ctx)  # written, with the loop's sections, by write_summary
 
 
 STEPS: list[tuple[str, Callable[[RunContext], None]]] = [
     ("validate", validate_inputs),
     ("load", load_tables),
+    ("campaign", evaluate_last_campaign),
     ("pool", update_explicit_pool),
     ("features", build_month_features),
     ("model", train_model),
     ("potential", identify_potential),
     ("write", write_outputs),
+    ("survey", survey_and_csi),
+    ("care", assign_care),
+    ("churn", churn_outlook),
+    ("summary", write_summary),
 ]

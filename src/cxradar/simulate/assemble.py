@@ -43,6 +43,11 @@ def _cat(parts: list[dict[str, Any]], key: str) -> np.ndarray:
     return np.concatenate(arrays) if arrays else np.array([])
 
 
+def _take(numbers: pa.Array, positions: np.ndarray) -> pa.Array:
+    """Msisdn strings of block positions (casting each subscriber once, then taking)."""
+    return numbers.take(pa.array(np.asarray(positions, dtype=np.int64)))
+
+
 def _nullable_int(values: np.ndarray) -> pa.Array:
     return pa.array(values, pa.int64(), mask=values < 0)
 
@@ -52,6 +57,7 @@ def block_tables(
 ) -> dict[str, pa.Table]:
     """Contract tables (except cells, incidents, surveys) and truth tables for one block."""
     msisdn = blk.msisdn
+    numbers = msisdn_strings(msisdn)
     months = world.months
     out: dict[str, pa.Table] = {}
     f = res.final
@@ -88,7 +94,7 @@ def block_tables(
     usage_cols: dict[str, Any] = {c: _cat(u, c) for c in u[0] if c not in ("who", "month")}
     usage_cols.update(
         {
-            "msisdn": msisdn_strings(msisdn[who]),
+            "msisdn": _take(numbers, who),
             "month": months[_cat(u, "month")],
             "brand": _BRANDS[usage_cols["brand"]],
             "plan": _PLANS[usage_cols["plan"]],
@@ -104,7 +110,7 @@ def block_tables(
     keep = shares.ravel() > 0
     out["subscriber_cells"] = to_arrow_table(
         {
-            "msisdn": msisdn_strings(msisdn[who[keep]]),
+            "msisdn": _take(numbers, who[keep]),
             "month": months[month[keep]],
             "cell_id": world.cell_ids[cells.ravel()[keep]],
             "traffic_share": shares.ravel()[keep],
@@ -116,7 +122,7 @@ def block_tables(
     out["complaints"] = to_arrow_table(
         {
             "id": ids("TS", block_no, len(who)),
-            "msisdn": msisdn_strings(msisdn[who]),
+            "msisdn": _take(numbers, who),
             "opened_at": _cat(cp, "opened_at"),
             "type": _cat(cp, "type"),
             "product": _cat(cp, "product"),
@@ -132,7 +138,7 @@ def block_tables(
     out["contacts"] = to_arrow_table(
         {
             "id": ids("CT", block_no, len(who)),
-            "msisdn": msisdn_strings(msisdn[who]),
+            "msisdn": _take(numbers, who),
             "at": _cat(ct, "at"),
             "channel": _cat(ct, "channel"),
             "reason": _cat(ct, "reason"),
@@ -147,12 +153,13 @@ def block_tables(
 def _truth_tables(blk: Block, res: BlockResult, world: World) -> dict[str, pa.Table]:
     months = world.months
     msisdn = blk.msisdn
+    numbers = msisdn_strings(msisdn)
     out: dict[str, pa.Table] = {}
     for name, key in (("truth/satisfaction", "satisfaction"), ("truth/care_response", "care")):
         parts = res.rows[key]
         who = _cat(parts, "who")
         cols: dict[str, Any] = {
-            "msisdn": msisdn_strings(msisdn[who]),
+            "msisdn": _take(numbers, who),
             "month": pa.array(months[_cat(parts, "month")], pa.date32()),
         }
         for col in parts[0]:
@@ -164,7 +171,7 @@ def _truth_tables(blk: Block, res: BlockResult, world: World) -> dict[str, pa.Ta
     group_id = np.array([*blk.group_ids, None], dtype=object)[blk.group[who]]
     out["truth/churn"] = pa.table(
         {
-            "msisdn": msisdn_strings(msisdn[who]),
+            "msisdn": _take(numbers, who),
             "month": pa.array(months[_cat(ch, "month").astype(np.int64)], pa.date32()),
             "churn_type": pa.array(_cat(ch, "churn_type"), pa.string()),
             "reason": pa.array(_cat(ch, "reason"), pa.string()),

@@ -128,7 +128,7 @@ def respond_to_care(data_dir: Path, care_actions: pd.DataFrame, month: str, seed
     params = _params_of(Path(data_dir))
     cp = params["care"]
     msisdn = care_actions["msisdn"].astype(str).to_numpy()
-    known = np.isin(msisdn, care.index.to_numpy())
+    known = care.index.get_indexer(pd.Index(msisdn)) >= 0  # hash lookup; np.isin on objects is quadratic-ish
     if not known.all():
         bad = msisdn[~known][0]
         raise DataError(
@@ -152,7 +152,7 @@ def respond_to_care(data_dir: Path, care_actions: pd.DataFrame, month: str, seed
     remedy_cols = [f"effect_remedy_{d}" for d in DIMENSIONS]
     untargeted = rows[remedy_cols].to_numpy().mean(axis=1)
     if "remedy" in care_actions.columns:
-        remedy = care_actions["remedy"].astype("object").to_numpy()
+        remedy = care_actions["remedy"].astype("string").fillna("").to_numpy(dtype=object)
         targeted = untargeted.copy()
         for d in DIMENSIONS:
             targeted = np.where(remedy == d, rows[f"effect_remedy_{d}"].to_numpy(), targeted)
@@ -161,8 +161,7 @@ def respond_to_care(data_dir: Path, care_actions: pd.DataFrame, month: str, seed
     effect = np.where(strategy == "targeted_remedy", targeted, effect)
     treated = care_actions["group"].astype(str).to_numpy() == "treatment"
     if "outcome" in care_actions.columns:
-        outcome = care_actions["outcome"].astype("object").to_numpy()
-        treated &= ~np.isin(outcome, ["refused", "unreachable", "expired"])
+        treated &= ~care_actions["outcome"].isin(["refused", "unreachable", "expired"]).to_numpy(dtype=bool)
     effect = np.where(treated, effect, 0.0)
     base = s0 + float(cp["regression_to_mean"]) * (mean - s0) + noise
     post = np.clip(base + effect, 1.0, 10.0)

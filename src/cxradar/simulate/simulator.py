@@ -65,6 +65,8 @@ def simulate(
     params = params or load_params()
     started = time.perf_counter()
     out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ConfigError(f"--out {out_dir} is a file, not a folder", fix="pass a folder path for --out")
     truth_dir = out_dir / "truth"
     truth_dir.mkdir(parents=True, exist_ok=True)
     schemas = contract_schemas()
