@@ -13,14 +13,20 @@ from cxradar.cli import cli
 __all__ = ["render_cli_reference"]
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    found = [(path, command)]
+def _walk(
+    command: click.Command, name: str, parent: click.Context | None
+) -> list[tuple[str, click.Command, click.Context]]:
+    # make_context with the parent applies context_settings (e.g. -h/--help) and their inheritance
+    # exactly as a real invocation does; a bare Context would render a different help option.
+    ctx = command.make_context(
+        name, [], parent=parent, resilient_parsing=True, terminal_width=100, max_content_width=100
+    )
+    found = [(ctx.command_path, command, ctx)]
     if isinstance(command, click.Group):
-        ctx = click.Context(command, info_name=path[-1])
-        for name in command.list_commands(ctx):
-            sub = command.get_command(ctx, name)
+        for sub_name in command.list_commands(ctx):
+            sub = command.get_command(ctx, sub_name)
             if sub is not None:
-                found.extend(_walk(sub, [*path, name]))
+                found.extend(_walk(sub, sub_name, ctx))
     return found
 
 
@@ -33,14 +39,8 @@ def render_cli_reference() -> str:
         "`tests/test_docs.py` keeps it in step with the code.",
         "",
     ]
-    for path, command in _walk(cli, ["cxradar"]):
-        name = " ".join(path)
-        # make_context applies the command's context_settings (e.g. -h/--help) the way a real
-        # invocation does; a bare Context would render a different help option.
-        ctx = command.make_context(
-            name, [], resilient_parsing=True, terminal_width=100, max_content_width=100
-        )
-        parts += [f"## `{name}`", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
+    for path, command, ctx in _walk(cli, "cxradar", None):
+        parts += [f"## `{path}`", "", "```text", command.get_help(ctx).rstrip(), "```", ""]
     return "\n".join(parts)
 
 
