@@ -81,8 +81,13 @@ def print_survey(summary: dict[str, Any]) -> None:
     if csi.get("index"):
         parts = ", ".join(f"{name} {value:.1f}" for name, value in csi["index"].items())
         console.print(f"[bold]CSI 满意度指数[/] (0-100, PLS path model '{csi.get('model', '')}'): {parts}")
+        ipma = csi.get("ipma") or {}
+        if ipma.get("priorities"):
+            console.print(f"[bold]Where to act first 重点改进 (IPMA for {ipma.get('target', '')})[/]")
+        for item in (ipma.get("priorities") or [])[:3]:
+            console.print(f"  • {item.get('en', '')}\n    {item.get('zh', '')}")
     for item in (survey.get("touchpoint_priorities") or [])[:2]:
-        console.print(f"  • {item.get('en', '')}\n    {item.get('zh', '')}")
+        console.print(f"  • touchpoint 触点: {item.get('en', '')}\n    {item.get('zh', '')}")
 
 
 def print_care(summary: dict[str, Any]) -> None:

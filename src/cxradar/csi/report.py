@@ -295,7 +295,14 @@ def _summary(
             for r in beh[beh["significant"]].head(5).itertuples()
         ]
     if csi is not None:
-        out["csi"] = {"model": csi.get("model"), "index": csi.get("index"), "r2": csi.get("r2")}
+        ipma = csi.get("ipma") or {}
+        out["csi"] = {
+            "model": csi.get("model"),
+            "index": csi.get("index"),
+            "r2": csi.get("r2"),
+            "paths": csi.get("paths"),
+            "ipma": {"target": ipma.get("target"), "priorities": (ipma.get("priorities") or [])[:5]},
+        }
     elif csi_note:
         out["csi_note"] = csi_note
     return out
