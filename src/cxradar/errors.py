@@ -21,7 +21,7 @@ red line and exit with code 1; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 __all__ = [
     "ConfigError",
@@ -34,6 +34,7 @@ __all__ = [
     "StateError",
     "UnreadableFileError",
     "did_you_mean",
+    "reject_unknown_keys",
 ]
 
 
@@ -82,3 +83,11 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """Return ``" Did you mean 'x'?"`` for the closest choice, or ``""`` when none is close."""
     close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
     return f" Did you mean '{close[0]}'?" if close else ""
+
+
+def reject_unknown_keys(found: Iterable[str], allowed: Collection[str], *, where: str, fix: str) -> None:
+    """Raise :class:`ConfigError` ``"{where}: unknown field 'k'. Did you mean ...?"`` for the first key
+    of ``found`` not in ``allowed`` - the one check every config and contract loader makes."""
+    for key in found:
+        if key not in allowed:
+            raise ConfigError(f"{where}: unknown field '{key}'.{did_you_mean(str(key), allowed)}", fix=fix)

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from cxradar.config import conf_path
-from cxradar.errors import ConfigError, did_you_mean
+from cxradar.errors import ConfigError, reject_unknown_keys
 
 __all__ = ["CampaignConfig", "load_campaign_config"]
 
@@ -43,12 +43,10 @@ class CampaignConfig:
 
 
 def _check(data: dict[str, Any], allowed: set[str], path: Path, where: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise ConfigError(
-                f"{path}: {where}: unknown field '{key}'.{did_you_mean(str(key), allowed)}",
-                fix=f"use one of: {', '.join(sorted(allowed))} (docs/care.md#campaigns)",
-            )
+    reject_unknown_keys(
+        data, allowed, where=f"{path}: {where}",
+        fix=f"use one of: {', '.join(sorted(allowed))} (docs/care.md#campaigns)",
+    )  # fmt: skip
 
 
 def load_campaign_config(path: Path | None = None) -> CampaignConfig:

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from cxradar.config import conf_path
-from cxradar.errors import ConfigError, did_you_mean
+from cxradar.errors import ConfigError, did_you_mean, reject_unknown_keys
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~20x faster
 
@@ -123,12 +123,9 @@ class TableContract:
 
 
 def _check_keys(data: dict[str, Any], allowed: set[str], where: str) -> None:
-    for key in data:
-        if key not in allowed:
-            raise ConfigError(
-                f"{where}: unknown field '{key}'.{did_you_mean(key, allowed)}",
-                fix=f"use one of: {', '.join(sorted(allowed))} (conf/contract/README.md)",
-            )
+    reject_unknown_keys(
+        data, allowed, where=where, fix=f"use one of: {', '.join(sorted(allowed))} (conf/contract/README.md)"
+    )
 
 
 def _column(raw: dict[str, Any], where: str) -> Column:

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from cxradar.config import conf_path
-from cxradar.errors import ConfigError, did_you_mean
+from cxradar.errors import ConfigError, reject_unknown_keys
 
 __all__ = ["Band", "ComplaintTargets", "SurveyConfig", "Touchpoint", "load_survey_config"]
 
@@ -107,12 +107,9 @@ class SurveyConfig:
 
 
 def _check_keys(found: dict[str, Any], allowed: set[str], where: str, path: Path) -> None:
-    for key in found:
-        if key not in allowed:
-            raise ConfigError(
-                f"{path}: unknown key '{key}' in {where}.{did_you_mean(key, allowed)}",
-                fix=f"use one of {sorted(allowed)} (see {_DOC})",
-            )
+    reject_unknown_keys(
+        found, allowed, where=f"{path}: {where}", fix=f"use one of {sorted(allowed)} (see {_DOC})"
+    )
 
 
 def _fraction(value: Any, key: str, path: Path) -> float:
