@@ -29,7 +29,9 @@ def test_every_registered_command_module_exposes_a_click_command() -> None:
     assert set(cli.list_commands(ctx)) <= set(COMMANDS)
 
 
-def test_domain_error_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_domain_error_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     @click.command("boom")
     def boom() -> None:
         raise DataError("table 'x' is broken", fix="run cxradar validate")

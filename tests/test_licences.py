@@ -12,7 +12,9 @@ import importlib.metadata as md
 import re
 
 FORBIDDEN = re.compile(r"\b(A?GPL|LGPL|GNU (Lesser |Affero )?General Public|SSPL|Commons Clause)", re.I)
-PERMISSIVE = re.compile(r"MIT|BSD|Apache|ISC|PSF|Python Software Foundation|MPL|Mozilla|Zlib|CC0|Unlicense", re.I)
+PERMISSIVE = re.compile(
+    r"MIT|BSD|Apache|ISC|PSF|Python Software Foundation|MPL|Mozilla|Zlib|CC0|Unlicense", re.I
+)
 
 
 def _licence_text(dist: md.Distribution) -> str:
@@ -28,7 +30,9 @@ def test_no_copyleft_dependency() -> None:
     for dist in md.distributions():
         text = _licence_text(dist)
         # "GPL-compatible" and dual licences that offer a permissive option are fine.
-        if FORBIDDEN.search(text) and not re.search(r"\bOR\b.*(MIT|BSD|Apache)|(MIT|BSD|Apache).*\bOR\b", text):
+        if FORBIDDEN.search(text) and not re.search(
+            r"\bOR\b.*(MIT|BSD|Apache)|(MIT|BSD|Apache).*\bOR\b", text
+        ):
             offenders[dist.metadata["Name"]] = text
     assert not offenders, f"copyleft-licensed dependencies: {offenders}"
 

@@ -24,7 +24,9 @@ def test_help_teaches(sub: str) -> None:
 
 
 def test_unknown_month_is_one_clear_error(tmp_path: Path) -> None:
-    result = CliRunner().invoke(churn, ["report", str(tmp_path), "--month", "2026-13", "--out", str(tmp_path)])
+    result = CliRunner().invoke(
+        churn, ["report", str(tmp_path), "--month", "2026-13", "--out", str(tmp_path)]
+    )
     assert result.exit_code != 0
     assert "YYYY-MM" in str(result.exception)
 

@@ -100,3 +100,16 @@ def test_unknown_setting_says_did_you_mean(tmp_path) -> None:
         load_churn_config(bad)
     with pytest.raises(ConfigError, match="port_out"):
         load_churn_config(definition="portout")
+
+
+def test_model_params_reach_the_churn_estimator_and_are_checked() -> None:
+    from cxradar.churn.model import churn_estimator
+
+    shipped = load_churn_config()
+    assert churn_estimator(shipped, "gbm").n_estimators == 150  # the cap in conf/churn.yaml
+    assert churn_estimator(shipped, "gbm").learning_rate == 0.1  # the rest from conf/models.yaml
+    cfg = load_churn_config(training={"model_params": {"logit": {"C": 0.5}}})
+    assert churn_estimator(cfg, "logit").C == 0.5
+    typo = load_churn_config(training={"model_params": {"gbm": {"num_leave": 7}}})
+    with pytest.raises(ConfigError, match=r"num_leave.*Did you mean 'num_leaves'"):
+        churn_estimator(typo, "gbm")

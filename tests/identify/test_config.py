@@ -42,3 +42,17 @@ def test_override_keeps_other_defaults(tmp_path: Path) -> None:
     cfg = load_identify_config(path)
     assert cfg.pool.low_rating_at_or_below == 3 and cfg.pool.good_rating_at_or_above == 4
     assert cfg.potential.holdout_share == 0.5 and cfg.potential.label_at_or_below == 6
+
+
+def test_model_params_reach_the_identifier_and_are_checked(tmp_path: Path) -> None:
+    from cxradar.identify import identifier_estimator
+
+    shipped = load_identify_config().potential
+    gbm = identifier_estimator(shipped, "gbm")
+    assert (gbm.num_leaves, gbm.max_depth) == (7, 3)  # conf/identify.yaml
+    assert gbm.learning_rate == 0.1  # the rest from conf/models.yaml
+    assert identifier_estimator(shipped, "logit").C == 1.0
+    path = tmp_path / "identify.yaml"
+    path.write_text("potential:\n  model_params:\n    logit: {max_iters: 5}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"max_iters.*Did you mean 'max_iter'"):
+        identifier_estimator(load_identify_config(path).potential, "logit")

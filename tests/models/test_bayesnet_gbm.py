@@ -83,5 +83,7 @@ def test_gbm_shap_contributions_sum_to_raw_score_and_are_deterministic() -> None
     contrib = a.contributions(X)
     raw = a.booster_.predict(a._encode(X), raw_score=True)
     np.testing.assert_allclose(contrib.sum(axis=1) + contrib.attrs["bias"], raw, atol=1e-9)
+    # so scoring with reasons takes its probabilities from the contributions (one tree pass)
+    np.testing.assert_allclose(a.proba_from_contributions(contrib), a.predict_proba(X)[:, 1], atol=1e-9)
     # the strongest driver in the simulated truth is x1
     assert contrib.abs().mean().idxmax() == "x1"

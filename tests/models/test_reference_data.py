@@ -39,4 +39,4 @@ def test_bigml_gbm_floor_on_the_80_20_files(data_dir: Path) -> None:
     train = prepare_table(pd.read_csv(data_dir / "bigml-churn" / "churn-bigml-80.csv"), "Churn")
     test = prepare_table(pd.read_csv(data_dir / "bigml-churn" / "churn-bigml-20.csv"), "Churn")
     model = make_model("gbm").fit(train.X, train.y)
-    assert roc_auc_score(test.y, model.predict_proba(test.X)[:, 1]) >= 0.90
+    assert roc_auc_score(test.y, model.predict_proba(test.X)[:, 1]) >= 0.90  # issue 3 floor; 0.9264 measured

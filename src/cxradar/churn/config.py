@@ -61,7 +61,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any], source: str, path: str =
     out = copy.deepcopy(base)
     for key, value in extra.items():
         where = f"{path}.{key}" if path else str(key)
-        if key not in out and path != "definitions":
+        if key not in out and path != "definitions" and not path.startswith("training.model_params"):
             raise ConfigError(
                 f"{source}: unknown churn setting '{where}'.{did_you_mean(key, list(out))}", fix=_FIX
             )

@@ -18,7 +18,7 @@ from cxradar.churn.signals import SIGNAL_COLUMNS
 from cxradar.errors import ModelError
 from cxradar.models import lift_curve, make_model, reliability_table, score_metrics, time_split
 
-__all__ = ["fit_churn_model", "model_columns", "signal_share", "time_validation"]
+__all__ = ["churn_estimator", "fit_churn_model", "model_columns", "signal_share", "time_validation"]
 
 _NOT_FEATURES = {"msisdn", "as_of_month", "label"}
 
@@ -36,6 +36,12 @@ def model_columns(table: pd.DataFrame, config: ChurnConfig, *, with_signals: boo
     return cols
 
 
+def churn_estimator(config: ChurnConfig, kind: str) -> Any:
+    """A new ``kind`` model: conf/models.yaml settings, then ``training.model_params.<kind>``."""
+    params = (config.training.get("model_params") or {}).get(kind) or {}
+    return make_model(kind, **params)
+
+
 def _check_labels(y: np.ndarray, where: str) -> None:
     if len(np.unique(y)) < 2:
         raise ModelError(
@@ -49,7 +55,7 @@ def fit_churn_model(table: pd.DataFrame, config: ChurnConfig, kind: str, *, with
     columns = model_columns(table, config, with_signals=with_signals)
     y = table["label"].astype("int64").to_numpy()
     _check_labels(y, "churn training rows")
-    return make_model(kind).fit(table[columns], y)
+    return churn_estimator(config, kind).fit(table[columns], y)
 
 
 def signal_share(model: Any, X: pd.DataFrame) -> dict[str, float]:
@@ -100,7 +106,7 @@ def time_validation(table: pd.DataFrame, test_month: str, config: ChurnConfig) -
         variants = [True, False] if has_signals else [False]
         for with_signals in variants:
             cols = model_columns(table, config, with_signals=with_signals)
-            model = make_model(kind).fit(train[cols], y_tr)
+            model = churn_estimator(config, kind).fit(train[cols], y_tr)
             p = model.predict_proba(test[cols])[:, 1]
             entry: dict[str, Any] = {
                 "kind": kind,

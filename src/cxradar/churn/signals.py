@@ -22,14 +22,11 @@ import pandas as pd
 from cxradar.errors import ModelError
 from cxradar.identify import (
     IdentifyConfig,
-    feature_columns,
-    fit_identifier,
     incident_hits,
     replay_pool,
-    training_set,
+    train_identifier,
 )
 from cxradar.identify.labels import month_bounds, month_shift
-from cxradar.models import make_model
 
 __all__ = ["SIGNAL_COLUMNS", "SIGNAL_LABELS", "SatisfactionSignals", "satisfaction_signals"]
 
@@ -91,20 +88,9 @@ def satisfaction_signals(
     p = config.potential
     fitted = None
     try:
-        train = training_set(tables["surveys"], features_by_month, label_at_or_below=p.label_at_or_below)
-        columns = feature_columns(features_by_month[months[-1]], p.exclude_features)
-        fitted = fit_identifier(
-            train,
-            make_model(identifier_kind),
-            columns=columns,
-            holdout_share=p.holdout_share,
-            seed=p.holdout_seed,
-            rule=p.threshold_rule,
-            target_precision=p.target_precision,
-            capacity=p.capacity,
-        )
+        fitted = train_identifier(tables["surveys"], features_by_month, months[-1], p, identifier_kind)
         notes["identifier_holdout_auc"] = fitted.report["holdout"]["auc"]
-        notes["identifier_respondents"] = len(train)
+        notes["identifier_respondents"] = fitted.report["n_train"] + fitted.report["n_holdout"]
     except ModelError as error:
         notes["identifier_error"] = str(error)
     cells = tables["subscriber_cells"]

@@ -23,6 +23,8 @@ from cxradar.identify.predicted import (
     feature_columns,
     fit_identifier,
     holdout_mask,
+    identifier_estimator,
+    train_identifier,
     training_set,
 )
 from cxradar.identify.silent import channel_silent
@@ -45,11 +47,13 @@ __all__ = [
     "fit_identifier",
     "flag_kinds",
     "holdout_mask",
+    "identifier_estimator",
     "incident_exposure",
     "incident_hits",
     "load_identify_config",
     "pool_from_history",
     "replay_pool",
+    "train_identifier",
     "training_set",
     "update_pool",
 ]

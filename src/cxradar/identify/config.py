@@ -63,6 +63,7 @@ class PotentialConfig:
     target_precision: float = 0.6
     capacity: float = 0.1
     cause_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    model_params: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ def _section(cls: type, raw: dict[str, Any], where: str, defaults: dict[str, Any
             value = {int(k): float(v) for k, v in value.items()}
         if key == "cause_keywords":
             value = {str(k): tuple(str(x) for x in v) for k, v in value.items()}
+        if key == "model_params":
+            value = {str(k): dict(v or {}) for k, v in value.items()}
         if key == "incident_type_weights":
             value = {str(k): float(v) for k, v in value.items()}
         values[key] = value

@@ -20,7 +20,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from cxradar.errors import ModelError
+from cxradar.identify.config import PotentialConfig
 from cxradar.identify.labels import month_bounds
+from cxradar.models import make_model
 from cxradar.models.evaluate import by_segment, choose_threshold, lift_curve, reliability_table, score_metrics
 
 __all__ = [
@@ -29,7 +31,9 @@ __all__ = [
     "feature_columns",
     "fit_identifier",
     "holdout_mask",
+    "identifier_estimator",
     "population_metrics",
+    "train_identifier",
     "training_set",
 ]
 
@@ -79,6 +83,11 @@ def holdout_mask(msisdns: pd.Series, share: float, seed: int) -> np.ndarray:
     key = f"{seed:016d}"[-16:]
     hashed = pd.util.hash_array(msisdns.astype(str).to_numpy(dtype=object), hash_key=key)
     return np.asarray((hashed % np.uint64(10_000)) < np.uint64(round(share * 10_000)))
+
+
+def identifier_estimator(config: PotentialConfig, kind: str) -> Any:
+    """A new ``kind`` classifier: conf/models.yaml settings, then ``potential.model_params.<kind>``."""
+    return make_model(kind, **config.model_params.get(kind, {}))
 
 
 def feature_columns(features: pd.DataFrame, exclude: tuple[str, ...]) -> list[str]:
@@ -199,4 +208,30 @@ def fit_identifier(
             by_segment(y_test, p_test, test_rows["segment"].astype(str), threshold)
         )
     fitted.report = report
+    return fitted
+
+
+def train_identifier(
+    surveys: pd.DataFrame,
+    features_by_month: Mapping[str, pd.DataFrame],
+    month: str,
+    config: PotentialConfig,
+    kind: str,
+) -> FittedIdentifier:
+    """The monthly run's classifier: respondents of ``features_by_month`` labelled by
+    ``label_at_or_below``, the features of ``month`` minus ``exclude_features``, a ``kind`` model
+    (:func:`identifier_estimator`) and the configured threshold rule, via :func:`fit_identifier`."""
+    train = training_set(surveys, features_by_month, label_at_or_below=config.label_at_or_below)
+    fitted = fit_identifier(
+        train,
+        identifier_estimator(config, kind),
+        columns=feature_columns(features_by_month[month], config.exclude_features),
+        holdout_share=config.holdout_share,
+        seed=config.holdout_seed,
+        rule=config.threshold_rule,
+        target_precision=config.target_precision,
+        capacity=config.capacity,
+    )
+    fitted.report["model_kind"] = kind
+    fitted.report["label"] = f"survey overall <= {config.label_at_or_below}"
     return fitted

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from cxradar.errors import ModelError
 from cxradar.models.settings import load_settings
@@ -22,12 +24,17 @@ __all__ = ["explain", "reasons_from_contributions", "top_factors"]
 
 
 def top_factors(contrib: np.ndarray, top: int) -> tuple[np.ndarray, np.ndarray]:
-    """Column indices of the ``top`` largest |contribution| per row (ordered), and their values."""
-    top = min(top, contrib.shape[1])
-    idx = np.argpartition(-np.abs(contrib), top - 1, axis=1)[:, :top]
-    vals = np.take_along_axis(contrib, idx, axis=1)
-    order = np.argsort(-np.abs(vals), axis=1, kind="stable")
-    idx = np.take_along_axis(idx, order, axis=1)
+    """Column indices of the ``top`` largest |contribution| per row (ordered; ties to the first
+    column), and their values. One arg-max pass per rank: for the usual 3 reasons this is several
+    times faster than a row-wise ``argpartition``."""
+    n, p = contrib.shape
+    top = min(top, p)
+    size = np.abs(contrib)
+    rows = np.arange(n)
+    idx = np.empty((n, top), dtype="int64")
+    for k in range(top):
+        idx[:, k] = size.argmax(axis=1)
+        size[rows, idx[:, k]] = -1.0
     return idx, np.take_along_axis(contrib, idx, axis=1)
 
 
@@ -46,27 +53,50 @@ def explain(
             f"{type(model).__name__} cannot explain its scores", fix="use a model made by make_model()"
         )
     contrib = model.contributions(X)
-    return reasons_from_contributions(
-        contrib, X, model.predict_proba(X)[:, 1], top=top, labels=labels, structured=structured
-    )
+    if hasattr(model, "proba_from_contributions"):
+        probability = model.proba_from_contributions(contrib)
+    else:
+        probability = model.predict_proba(X)[:, 1]
+    return reasons_from_contributions(contrib, X, probability, top=top, labels=labels, structured=structured)
 
 
-_STR = np.dtypes.StringDType()
+def _round_significant(values: np.ndarray, digits: int = 6) -> np.ndarray:
+    """Round to ``digits`` significant digits, exactly (scaling by an exact power of ten), so that
+    the shortest text of each number reads like ``%.6g`` without its exponent for everyday sizes."""
+    out = np.asarray(values, dtype="float64").copy()
+    ok = np.isfinite(out) & (out != 0)
+    decimals = np.zeros(out.shape, dtype="int64")
+    decimals[ok] = digits - 1 - np.floor(np.log10(np.abs(out[ok]))).astype("int64")
+    decimals = np.clip(decimals, -300, 300)
+    up, down = ok & (decimals >= 0), ok & (decimals < 0)
+    out[up] = np.round(out[up] * 10.0 ** decimals[up]) / 10.0 ** decimals[up]
+    out[down] = np.round(out[down] / 10.0 ** -decimals[down]) * 10.0 ** -decimals[down]
+    return out
 
 
-def _value_strings(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Readable values (numbers to 6 significant digits) as a string array, and the missing mask."""
-    series = pd.Series(column)
-    missing = series.isna().to_numpy()
-    if pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series):
-        numbers = np.nan_to_num(series.to_numpy(dtype="float64", na_value=np.nan))
-        return np.char.mod("%.6g", numbers).astype(_STR), missing
-    return series.astype(str).to_numpy(dtype=object).astype(_STR), missing
+def _value_text(column: pd.Series) -> pa.Array:
+    """Readable values (numbers to 6 significant digits); missing values stay null."""
+    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        numbers = pa.array(
+            _round_significant(column.to_numpy(dtype="float64", na_value=np.nan)), from_pandas=True
+        )
+        text = pc.cast(numbers, pa.string())
+    else:
+        text = pa.array(
+            column.astype("object").where(column.notna(), None).map(str, na_action="ignore"),
+            type=pa.string(),
+            from_pandas=True,
+        )
+    return text
 
 
 def _split_template(template: str, label: str) -> tuple[str, str]:
     before, _, after = template.format(label=label, value="\x00").partition("\x00")
     return before, after
+
+
+def _as_str_series(array: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(array, index=index, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
 
 
 def reasons_from_contributions(
@@ -80,59 +110,68 @@ def reasons_from_contributions(
 ) -> pd.DataFrame:
     """Turn a contributions table (rows x features, log-odds) into reasons (see :func:`explain`).
 
-    Vectorised per (rank, feature) so that a million rows take seconds, not minutes."""
+    Vectorised with Arrow string kernels: each row's factors are gathered into one flat array
+    (row-major, largest first, factors with a zero contribution left out), their sentences are
+    put together element-wise, and each row's sentences are joined as a list - a million rows
+    take a few seconds."""
     templates = load_settings()["reasons"]
     features = list(contrib.columns)
     idx, vals = top_factors(contrib.to_numpy(dtype="float64"), top)
     labels = labels or {}
-    n = len(X)
-    sentences: dict[str, np.ndarray] = {}
-    factors: list[list[dict[str, Any]]] = [[] for _ in range(n)] if structured else []
-    pieces = {lang: [np.full(n, "", dtype=_STR) for _ in range(idx.shape[1])] for lang in ("en", "zh")}
-    for k in range(idx.shape[1]):
-        col_idx, col_val = idx[:, k], vals[:, k]
-        for j in np.unique(col_idx):
-            rows = np.flatnonzero((col_idx == j) & (col_val != 0))
-            if rows.size == 0:
-                continue
-            feature = features[j]
-            raw = X[feature].to_numpy()[rows] if feature in X.columns else np.full(rows.size, np.nan)
-            up = col_val[rows] > 0
-            shown, absent = _value_strings(raw)
-            for lang in ("en", "zh"):
-                t = templates[lang]
-                label = str((labels.get(feature) or {}).get(lang, feature))
-                up_pre, up_post = _split_template(t["up"], label)
-                down_pre, down_post = _split_template(t["down"], label)
-                text = np.where(absent, t["missing"], shown).astype(_STR)
-                before = np.where(up, up_pre, down_pre).astype(_STR)
-                after = np.where(up, up_post, down_post).astype(_STR)
-                pieces[lang][k][rows] = np.strings.add(np.strings.add(before, text), after)
-            if structured:
-                values = np.where(absent, "", shown).tolist()
-                for r, v, c in zip(rows, values, col_val[rows], strict=True):
-                    factors[r].append(
-                        {
-                            "feature": feature,
-                            "value": v,
-                            "contribution": float(c),
-                            "direction": "up" if c > 0 else "down",
-                        }
-                    )
-    for lang in ("en", "zh"):
-        sep = templates[lang]["separator"]
-        joined: Any = pieces[lang][0] if pieces[lang] else np.full(n, "", dtype=_STR)
-        for part in pieces[lang][1:]:
-            joined = np.strings.add(joined, np.where(part != "", np.strings.add(sep, part), "").astype(_STR))
-        sentences[lang] = joined.astype(object)
-    out = pd.DataFrame(
-        {
-            "probability": np.asarray(probability, dtype="float64"),
-            "reasons_en": sentences["en"],
-            "reasons_zh": sentences["zh"],
-        },
-        index=X.index,
+    n, k = idx.shape
+    keep = (vals != 0).ravel()
+    flat_feature = idx.ravel()[keep]
+    flat_value = vals.ravel()[keep]
+    flat_row = np.repeat(np.arange(n), k)[keep]
+    offsets = pa.array(np.r_[0, np.cumsum((vals != 0).sum(axis=1))].astype("int32"))
+    # the value text of every kept factor: one conversion per feature, put back in flat order
+    order = np.argsort(flat_feature, kind="stable")
+    starts = np.searchsorted(flat_feature[order], np.arange(len(features) + 1))
+    texts = []
+    for j, feature in enumerate(features):
+        positions = order[starts[j] : starts[j + 1]]
+        if positions.size == 0:
+            continue
+        column = (
+            X[feature].iloc[flat_row[positions]]
+            if feature in X.columns
+            else pd.Series(np.nan, index=positions)
+        )
+        texts.append(_value_text(column))
+    value_text = pc.take(
+        pa.concat_arrays(texts) if texts else pa.array([], pa.string()),
+        pa.array(np.argsort(order, kind="stable")),
     )
+    code = flat_feature * 2 + (flat_value > 0)
+    out = pd.DataFrame({"probability": np.asarray(probability, dtype="float64")}, index=X.index)
+    for lang in ("en", "zh"):
+        t = templates[lang]
+        before, after = [], []
+        for feature in features:
+            label = str((labels.get(feature) or {}).get(lang, feature))
+            for direction in ("down", "up"):
+                b, a = _split_template(t[direction], label)
+                before.append(b)
+                after.append(a)
+        shown = pc.fill_null(value_text, t["missing"])
+        sentence = pc.binary_join_element_wise(
+            pc.take(pa.array(before), pa.array(code)), shown, pc.take(pa.array(after), pa.array(code)), ""
+        )
+        joined = pc.binary_join(pa.ListArray.from_arrays(offsets, sentence), t["separator"])
+        out[f"reasons_{lang}"] = _as_str_series(joined, X.index)
     if structured:
+        shown_values = pc.fill_null(value_text, "").to_pylist()
+        factors: list[list[dict[str, Any]]] = [[] for _ in range(n)]
+        for r, j, c, v in zip(
+            flat_row.tolist(), flat_feature.tolist(), flat_value.tolist(), shown_values, strict=True
+        ):
+            factors[r].append(
+                {
+                    "feature": features[j],
+                    "value": v,
+                    "contribution": c,
+                    "direction": "up" if c > 0 else "down",
+                }
+            )
         out["factors"] = pd.Series(factors, index=X.index, dtype=object)
     return out

@@ -7,7 +7,8 @@ levels enter as frequency-rank codes, which overfit less); missing numbers stay 
 With ``early_stopping_rounds`` an internal stratified split picks the number of rounds, fits the
 calibration map (Platt or isotonic) and the operating threshold on rows the trees did not see;
 the final booster is then refitted on all rows with that many rounds. Reasons use LightGBM's own
-TreeSHAP contributions (``pred_contrib=True``). Deterministic for a given ``random_state``.
+TreeSHAP contributions (``pred_contrib=True``), shared between rows with the same split pattern
+(:mod:`cxradar.models.treeshap`). Deterministic for a given ``random_state``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sklearn.utils.validation import check_is_fitted
 from cxradar.models.base import BinaryClassifier, Calibrator
 from cxradar.models.preprocess import is_categorical
 from cxradar.models.preprocess import text_values as _text_values
+from cxradar.models.treeshap import Split, pattern_contributions, tree_splits
 
 __all__ = ["GBMModel"]
 
@@ -33,14 +35,15 @@ class GBMModel(BinaryClassifier):
 
     def __init__(
         self,
-        n_estimators: int = 2000,
-        learning_rate: float = 0.03,
+        n_estimators: int = 1000,
+        learning_rate: float = 0.1,
         num_leaves: int = 15,
+        max_depth: int = -1,
         min_child_samples: int = 20,
-        subsample: float = 0.8,
-        colsample_bytree: float = 0.8,
+        subsample: float = 1.0,
+        colsample_bytree: float = 1.0,
         reg_lambda: float = 1.0,
-        early_stopping_rounds: int | None = 100,
+        early_stopping_rounds: int | None = 50,
         valid_fraction: float = 0.2,
         calibration: str = "sigmoid",
         max_cat_levels: int = 20,
@@ -53,6 +56,7 @@ class GBMModel(BinaryClassifier):
         self.n_estimators = n_estimators
         self.learning_rate = learning_rate
         self.num_leaves = num_leaves
+        self.max_depth = max_depth
         self.min_child_samples = min_child_samples
         self.subsample = subsample
         self.colsample_bytree = colsample_bytree
@@ -73,6 +77,7 @@ class GBMModel(BinaryClassifier):
             "objective": "binary",
             "learning_rate": self.learning_rate,
             "num_leaves": self.num_leaves,
+            "max_depth": self.max_depth,
             "min_child_samples": self.min_child_samples,
             "bagging_fraction": self.subsample,
             "bagging_freq": 1 if self.subsample < 1 else 0,
@@ -91,7 +96,7 @@ class GBMModel(BinaryClassifier):
         }
 
     def _encode(self, frame: pd.DataFrame) -> np.ndarray:
-        out = np.empty(frame.shape, dtype="float64")
+        out = np.empty(frame.shape, dtype="float64", order="F")  # column-major: contiguous column writes
         for j, name in enumerate(self.feature_names_in_):
             series = frame[name]
             if name in self.categories_:
@@ -176,12 +181,29 @@ class GBMModel(BinaryClassifier):
         """TreeSHAP contributions per feature in log-odds (LightGBM ``pred_contrib``); the bias
         (expected raw score) is in ``attrs['bias']``."""
         check_is_fitted(self, "booster_")
-        raw = self.booster_.predict(self._encode(self._frame_for_predict(X)), pred_contrib=True)
-        raw = np.asarray(raw)
-        out = pd.DataFrame(raw[:, :-1], columns=list(self.feature_names_in_))
+        Xe = self._encode(self._frame_for_predict(X))
+        trees = self._tree_splits()
+        if trees is not None and len(Xe) > 1000:  # sharing pays off once rows outnumber patterns
+            raw = pattern_contributions(self.booster_, Xe, trees)
+        else:
+            raw = np.asarray(self.booster_.predict(Xe, pred_contrib=True))
+        out = pd.DataFrame(raw[:, :-1], columns=list(self.feature_names_in_), copy=False)
         out.index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(len(out))
         out.attrs["bias"] = float(raw[0, -1]) if len(raw) else 0.0
         return out
+
+    def _tree_splits(self) -> list[list[Split]] | None:
+        cached = getattr(self, "_splits_cache", None)
+        if cached is None or cached[0] is not self.booster_:
+            cached = (self.booster_, tree_splits(self.booster_))
+            self._splits_cache = cached
+        return cached[1]
+
+    def proba_from_contributions(self, contrib: pd.DataFrame) -> np.ndarray:
+        """The calibrated probability from a :meth:`contributions` table: TreeSHAP values add up
+        to the raw score (local accuracy), so scoring with reasons needs one pass over the trees."""
+        raw = contrib.to_numpy(dtype="float64").sum(axis=1) + float(contrib.attrs.get("bias", 0.0))
+        return np.asarray(self.calibrator_(expit(raw)))
 
     def to_dict(self) -> dict[str, Any]:
         check_is_fitted(self, "booster_")

@@ -128,7 +128,9 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
                 f"{self.n_features_in_} features as input."
             )
         frame.columns = [str(c) for c in frame.columns]
-        out = np.empty((len(frame), len(self.columns_)), dtype="float64")
+        out = np.empty(
+            (len(frame), len(self.columns_)), dtype="float64", order="F"
+        )  # column-major: contiguous writes
         cache: dict[str, np.ndarray] = {}
         for j, col in enumerate(self.columns_):
             source = col["source"]

@@ -24,9 +24,9 @@ from cxradar.identify.incidents import incident_hits
 from cxradar.identify.labels import month_bounds, month_shift
 from cxradar.identify.pool import replay_pool
 from cxradar.identify.potential import describe_potential, flag_kinds
-from cxradar.identify.predicted import feature_columns, fit_identifier, training_set
+from cxradar.identify.predicted import train_identifier
 from cxradar.identify.silent import channel_silent
-from cxradar.models import explain, make_model
+from cxradar.models import explain
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.loop_steps import (
     assign_care,
@@ -130,21 +130,7 @@ def train_model(ctx: RunContext) -> None:
     p = ctx.config.potential
     features = ctx.results["features"]
     surveyed = {m: f for m, f in features.items() if len(f)}
-    train = training_set(ctx.tables["surveys"], surveyed, label_at_or_below=p.label_at_or_below)
-    columns = feature_columns(features[ctx.month], p.exclude_features)
-    fitted = fit_identifier(
-        train,
-        make_model(ctx.model_kind),
-        columns=columns,
-        holdout_share=p.holdout_share,
-        seed=p.holdout_seed,
-        rule=p.threshold_rule,
-        target_precision=p.target_precision,
-        capacity=p.capacity,
-    )
-    fitted.report["model_kind"] = ctx.model_kind
-    fitted.report["label"] = f"survey overall <= {p.label_at_or_below}"
-    ctx.results["model"] = fitted
+    ctx.results["model"] = train_identifier(ctx.tables["surveys"], surveyed, ctx.month, p, ctx.model_kind)
 
 
 def _labels() -> dict[str, dict[str, str]]:
