@@ -82,3 +82,31 @@ def test_target_parsing_and_numeric_text() -> None:
     assert list(flat.X.columns) == ["TotalCharges"]
     assert flat.X["TotalCharges"].isna().tolist() == [False, True, False, False]
     assert flat.X["TotalCharges"].dtype == "float64"
+
+
+def test_reason_sentences_round_to_six_significant_digits_and_skip_zero_factors() -> None:
+    # hand-written expectations: %.6g digits without the exponent for everyday sizes
+    from cxradar.models import reasons_from_contributions
+
+    X = pd.DataFrame(
+        {
+            "a": [56.333333333, 1234567.0, 0.000123456789, np.nan],
+            "b": [3.0, -2.5, 7.0, 1.0],
+            "plan": ["gold", "silver", None, "gold"],
+        }
+    )
+    contrib = pd.DataFrame(
+        {"a": [2.0, -1.0, 0.5, 0.3], "b": [1.0, 0.0, -2.0, 0.0], "plan": [-0.5, 0.0, 0.1, 0.0]}
+    )
+    out = reasons_from_contributions(contrib, X, np.array([0.9, 0.1, 0.5, 0.6]), top=2)
+    assert out["reasons_en"].tolist() == [
+        "a = 56.3333 raises the risk; b = 3 raises the risk",
+        "a = 1234570 lowers the risk",
+        "b = 7 lowers the risk; a = 0.000123457 raises the risk",
+        "a = unknown raises the risk",
+    ]
+    assert out["reasons_zh"].iloc[1] == "a为1234570，风险降低"
+    assert out["factors"].iloc[2] == [
+        {"feature": "b", "value": "7", "contribution": -2.0, "direction": "down"},
+        {"feature": "a", "value": "0.000123457", "contribution": 0.5, "direction": "up"},
+    ]
