@@ -29,7 +29,7 @@ import pandas as pd
 from cxradar.features import build_features
 from cxradar.identify import load_identify_config
 from cxradar.identify.labels import month_shift
-from cxradar.identify.predicted import feature_columns, train_identifier
+from cxradar.identify.predicted import train_identifier
 from cxradar.models import contribution_aliases, make_model, reasons_from_contributions, to_sql
 from cxradar.simulate import simulate
 
@@ -54,7 +54,6 @@ def identifier_models(data: Path, month: str) -> tuple[dict[str, Any], pd.DataFr
     months = [month_shift(month, -k) for k in range(p.train_window_months - 1, -1, -1)]
     features = {m: build_features(data, m) for m in months}
     surveys = pd.read_parquet(data / "surveys.parquet")
-    columns = feature_columns(features[month], p.exclude_features)
     models = {}
     for kind in ("logit", "gbm"):
         fitted = train_identifier(surveys, features, month, p, kind)
@@ -65,7 +64,7 @@ def identifier_models(data: Path, month: str) -> tuple[dict[str, Any], pd.DataFr
             f"{held['auc']:.3f}, precision {held['precision']:.3f}, recall {held['recall']:.3f}"
         )
         models[kind] = fitted.model
-    return models, features[month][columns]
+    return models, features[month][fitted.columns]
 
 
 def time_logit_sql(model: Any, table: pd.DataFrame) -> None:
