@@ -20,7 +20,7 @@ $(UV):
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VER)
 
 $(STAMP): $(UV) uv.lock pyproject.toml
-	$(UV) sync --locked --extra dev --python $(PY) --quiet
+	$(UV) sync --locked --extra dev --extra spark --python $(PY) --quiet
 	@touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv from uv.lock (idempotent)

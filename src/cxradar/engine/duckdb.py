@@ -9,22 +9,35 @@ to the contract's types. Other helpers run their own SQL on the connection this 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cxradar.contract.schema import TableContract, load_contracts
-from cxradar.engine.files import find_table_file, parquet_files, read_csv_raw
+from cxradar.engine.base import Engine, ShardInput, ShardStep, StepCounts
+from cxradar.engine.files import atomic_output_dir, find_table_file, parquet_files, read_csv_raw
 from cxradar.engine.inputs import conform_sql, empty_sql
 from cxradar.engine.runner import Progress, materialise
+from cxradar.engine.shardframes import empty_table, input_frames, output_tables
 from cxradar.engine.sqlmodel import SqlModel
-from cxradar.errors import UnreadableFileError
+from cxradar.errors import EngineError, UnreadableFileError
 
-__all__ = ["connect", "copy_to_parquet", "fetch_frame", "portable_select", "register_table", "run_models"]
+__all__ = [
+    "DuckDBEngine",
+    "connect",
+    "copy_to_parquet",
+    "fetch_frame",
+    "portable_select",
+    "register_table",
+    "run_models",
+]
 
 
 def _sql_string(text: str) -> str:
@@ -144,3 +157,265 @@ def copy_to_parquet(
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+# ============================================================================ the engine
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+class DuckDBEngine(Engine):
+    """The embedded default engine (see :mod:`cxradar.engine.base`).
+
+    Intermediate tables live in a database file under ``work_dir`` (DuckDB keeps at most
+    ``memory_limit`` in memory and spills the rest), so a 20M-subscriber month runs in bounded
+    memory. Shard functions read their inputs partitioned by ``hash(msisdn) % shards``: each input
+    is written once as a Parquet dataset partitioned by shard, then the shards are read one after
+    another, so the Python side holds one shard at a time.
+    """
+
+    name = "duckdb"
+
+    def __init__(
+        self,
+        work_dir: Path,
+        *,
+        shards: int = 8,
+        threads: int | None = None,
+        memory_limit: str | None = "2GB",
+        batch_rows: int = 200_000,
+    ) -> None:
+        self.work_dir = Path(work_dir)
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        self.shards = max(1, int(shards))
+        self.batch_rows = batch_rows
+        config: dict[str, str | bool | int | float | list[str]] = {
+            "temp_directory": str(self.work_dir / "spill"),
+            "preserve_insertion_order": False,
+        }
+        if threads is not None:
+            config["threads"] = threads
+        if memory_limit:
+            config["memory_limit"] = memory_limit
+        self.con = duckdb.connect(str(self.work_dir / "engine.duckdb"), config=config)
+        self._sharded: dict[str, Path] = {}  # relation -> dataset partitioned by this engine's shards
+        self._frames: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ SQL
+
+    def execute(self, statement: str) -> None:
+        try:
+            self.con.execute(statement)
+        except duckdb.Error as error:
+            raise EngineError(
+                f"DuckDB failed: {_first_line(error)}",
+                fix="check the inputs with 'cxradar validate'; the statement began: "
+                + " ".join(statement.split())[:160],
+            ) from error
+
+    def create_view(self, name: str, query: str) -> None:
+        self._sharded.pop(name, None)
+        self.execute(f"CREATE OR REPLACE VIEW {name} AS {query}")
+
+    def create_table(self, name: str, query: str) -> None:
+        self._sharded.pop(name, None)
+        self.execute(f"CREATE OR REPLACE TABLE {name} AS {query}")
+
+    def drop(self, name: str) -> None:
+        self._sharded.pop(name, None)
+        kind = self.con.execute(
+            "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchone()
+        if kind is not None:
+            self.execute(f"DROP {'VIEW' if kind[0] == 'VIEW' else 'TABLE'} IF EXISTS {name}")
+
+    def register_parquet(self, name: str, path: Path, *, sharded: bool = False) -> None:
+        path = Path(path)
+        if sharded:
+            source = f"read_parquet({_sql_string(str(path / '*' / '*.parquet'))}, hive_partitioning = true)"
+            self.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * EXCLUDE (__shard) FROM {source}")
+            self._sharded[name] = path
+            return
+        files = parquet_files(path)
+        source = "read_parquet([" + ", ".join(_sql_string(str(f)) for f in files) + "])"
+        self.create_view(name, f"SELECT * FROM {source}")
+
+    def register_frame(self, name: str, frame: Any) -> None:
+        hidden = f"__frame_{name}"
+        self._frames[hidden] = frame
+        self.con.register(hidden, frame)
+        self.create_view(name, f"SELECT * FROM {hidden}")
+
+    def has(self, name: str) -> bool:
+        found = self.con.execute(
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?", [name]
+        ).fetchone()
+        return bool(found and found[0])
+
+    def columns(self, relation: str) -> list[str]:
+        return [str(r[0]) for r in self.con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()]
+
+    def _portable(self, query: str) -> str:
+        """``query`` with DuckDB's 128-bit integers (``SUM`` of integers) cast to BIGINT."""
+        try:
+            described = self.con.execute(f"DESCRIBE {query}").fetchall()
+        except duckdb.Error as error:
+            raise EngineError(
+                f"DuckDB failed: {_first_line(error)}",
+                fix="the query began: " + " ".join(query.split())[:160],
+            ) from error
+        columns = [
+            f'CAST("{n}" AS BIGINT) AS "{n}"' if str(t) in ("HUGEINT", "UHUGEINT") else f'"{n}"'
+            for n, t, *_ in described
+        ]
+        return f"SELECT {', '.join(columns)} FROM ({query}) AS q"
+
+    def fetch_arrow(self, query: str) -> pa.Table:
+        try:
+            return self.con.sql(self._portable(query)).to_arrow_table()
+        except duckdb.Error as error:
+            raise EngineError(f"DuckDB failed: {_first_line(error)}", fix="see the query above") from error
+
+    def fetch(self, query: str) -> pd.DataFrame:
+        return self.fetch_arrow(query).to_pandas()
+
+    # ------------------------------------------------------------------ writing
+
+    def write_parquet(self, query: str, path: Path, *, order_by: str | None = None) -> int:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        tmp = Path(name)
+        order = f" ORDER BY {order_by}" if order_by else ""
+        try:
+            rows = self.con.execute(
+                f"COPY ({self._portable(query)}{order}) TO {_sql_string(str(tmp))} (FORMAT parquet)"
+            ).fetchone()
+            os.replace(tmp, path)
+        except duckdb.Error as error:
+            raise EngineError(
+                f"DuckDB could not write {path}: {_first_line(error)}",
+                fix="check the free disk space and that the folder is writable",
+            ) from error
+        finally:
+            tmp.unlink(missing_ok=True)
+        return int(rows[0]) if rows else 0
+
+    def write_sharded(self, query: str, path: Path, *, key: str = "msisdn") -> None:
+        """Write ``query`` as a dataset partitioned by this engine's shard of ``key`` (hive style
+        ``__shard=k/``), replacing ``path`` atomically; :meth:`register_parquet` with
+        ``sharded=True`` reads it back and lets shard steps skip re-partitioning."""
+        path = Path(path)
+        with atomic_output_dir(path) as tmp:
+            target = tmp / "data"
+            self.execute(
+                f"COPY (SELECT *, {self.shard_sql(key)} AS __shard FROM ({self._portable(query)}) AS q) "
+                f"TO {_sql_string(str(target))} (FORMAT parquet, PARTITION_BY (__shard))"
+            )
+            for part in target.iterdir():
+                os.replace(part, tmp / part.name)
+            target.rmdir()
+
+    def shard_sql(self, key: str = "msisdn") -> str:
+        """The SQL expression of a row's shard (stable for one engine and shard count)."""
+        return f"CAST(hash({key}) % {self.shards} AS INTEGER)"
+
+    # ------------------------------------------------------------------ shard functions
+
+    def _schema(self, query: str) -> pa.Schema:
+        return self.fetch_arrow(f"SELECT * FROM ({query}) AS q LIMIT 0").schema
+
+    def _input_query(self, spec: ShardInput) -> str:
+        cols = ", ".join(f'"{c}"' for c in spec.columns) if spec.columns else "*"
+        return f"SELECT {cols} FROM {spec.relation}"
+
+    def map_shards(self, step: ShardStep, out_dir: Path) -> StepCounts:
+        out_dir = Path(out_dir)
+        shutil.rmtree(out_dir, ignore_errors=True)
+        out_dir.mkdir(parents=True)
+        counts = StepCounts()
+        if step.rowwise:
+            self._map_rowwise(step, out_dir, counts)
+        else:
+            self._map_grouped(step, out_dir, counts)
+        for output in step.outputs:
+            self.register_parquet(f"{step.name}_{output}", out_dir / output)
+        return counts
+
+    def _writers(self, step: ShardStep, out_dir: Path) -> dict[str, pq.ParquetWriter]:
+        writers = {}
+        for output, schema in step.outputs.items():
+            (out_dir / output).mkdir(parents=True, exist_ok=True)
+            writers[output] = pq.ParquetWriter(out_dir / output / "part-00000.parquet", schema)
+        return writers
+
+    def _map_rowwise(self, step: ShardStep, out_dir: Path, counts: StepCounts) -> None:
+        ((name, spec),) = step.inputs.items()
+        query = self._portable(self._input_query(spec))
+        writers = self._writers(step, out_dir)
+        rows_out = dict.fromkeys(step.outputs, 0)
+        rows_in = 0
+        try:
+            reader = self.con.sql(query).to_arrow_reader(self.batch_rows)
+            for batch in reader:
+                table = pa.Table.from_batches([batch])
+                rows_in += table.num_rows
+                frames = step.function(input_frames({name: table}, step.inputs))
+                for output, table_out in output_tables(frames, step.outputs, step.name).items():
+                    writers[output].write_table(table_out)
+                    rows_out[output] += table_out.num_rows
+        finally:
+            for writer in writers.values():
+                writer.close()
+        counts.rows_in[name] = rows_in
+        counts.rows_out.update(rows_out)
+
+    def _partitioned_inputs(self, step: ShardStep, out_dir: Path) -> dict[str, tuple[Path, pa.Schema]]:
+        found: dict[str, tuple[Path, pa.Schema]] = {}
+        for name, spec in step.inputs.items():
+            query = self._input_query(spec)
+            schema = self._schema(query)
+            if spec.relation in self._sharded and spec.key == "msisdn":
+                found[name] = (self._sharded[spec.relation], schema)
+                continue
+            target = out_dir / ".inputs" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.execute(
+                f"COPY (SELECT *, {self.shard_sql(spec.key)} AS __shard FROM ({self._portable(query)}) AS q "
+                f"WHERE {spec.key} IS NOT NULL) TO {_sql_string(str(target))} "
+                "(FORMAT parquet, PARTITION_BY (__shard))"
+            )
+            found[name] = (target, schema)
+        return found
+
+    def _map_grouped(self, step: ShardStep, out_dir: Path, counts: StepCounts) -> None:
+        inputs = self._partitioned_inputs(step, out_dir)
+        writers = self._writers(step, out_dir)
+        counts.rows_in = dict.fromkeys(step.inputs, 0)
+        counts.rows_out = dict.fromkeys(step.outputs, 0)
+        try:
+            for shard in range(self.shards):
+                tables: dict[str, pa.Table] = {}
+                for name, (folder, schema) in inputs.items():
+                    part = folder / f"__shard={shard}"
+                    files = sorted(part.glob("*.parquet")) if part.is_dir() else []
+                    table = pq.read_table(files, schema=schema) if files else empty_table(schema)
+                    if files and table.schema != schema:
+                        table = table.select(schema.names).cast(schema)
+                    tables[name] = table
+                    counts.rows_in[name] += table.num_rows
+                frames = step.function(input_frames(tables, step.inputs))
+                for output, table_out in output_tables(frames, step.outputs, step.name).items():
+                    writers[output].write_table(table_out)
+                    counts.rows_out[output] += table_out.num_rows
+        finally:
+            for writer in writers.values():
+                writer.close()
+            shutil.rmtree(out_dir / ".inputs", ignore_errors=True)
+
+    def close(self) -> None:
+        self.con.close()
