@@ -102,8 +102,9 @@ class Engine(abc.ABC):
         """Forget the table or view ``name`` (no error when absent)."""
 
     @abc.abstractmethod
-    def register_parquet(self, name: str, path: Path) -> None:
-        """``name`` becomes a view of the Parquet file or folder ``path``."""
+    def register_parquet(self, name: str, path: Path, *, sharded: bool = False) -> None:
+        """``name`` becomes a view of the Parquet file or folder ``path`` (``sharded``: written by
+        :meth:`write_sharded`)."""
 
     @abc.abstractmethod
     def register_frame(self, name: str, frame: Any) -> None:
@@ -135,6 +136,12 @@ class Engine(abc.ABC):
     def write_parquet(self, query: str, path: Path, *, order_by: str | None = None) -> int:
         """Write the result of ``query`` to ``path`` (a Parquet file on DuckDB, a folder of parts on
         Spark), atomically: the old file stays until the new one is complete. Returns its rows."""
+
+    def write_sharded(self, query: str, path: Path, *, key: str = "msisdn") -> None:
+        """Write ``query`` as a Parquet dataset that shard steps can read without re-partitioning
+        (DuckDB: partitioned by shard; Spark: plain parts). Read it back with
+        ``register_parquet(name, path, sharded=True)``."""
+        self.write_parquet(query, path)
 
     # ------------------------------------------------------------------ shard functions
 
