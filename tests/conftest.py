@@ -22,3 +22,16 @@ def _one_blas_thread_per_worker() -> Iterator[None]:
             yield
     else:
         yield
+
+
+@pytest.fixture(scope="session")
+def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """One local Spark session (``local[2]``) for every Spark test of a worker: Spark needs Java 17,
+    which the README names as the one system requirement; a missing Java is a failure, not a skip."""
+    from cxradar.engine.spark import start_session
+
+    os.environ.setdefault("CXRADAR_SPARK_DRIVER_MEMORY", "2g")
+    session = start_session("local[2]", app_name="cxradar-tests", shuffle_partitions=2)
+    session.conf.set("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
+    yield session
+    session.stop()

@@ -105,11 +105,14 @@ def label_churn(
     subscribers: pd.DataFrame,
     usage: pd.DataFrame,
     horizon: int,
+    last: str | None = None,
 ) -> np.ndarray:
     """0/1 churn label (bool array, aligned with ``ids``) of the lines active in ``month``.
 
-    Raises :class:`DataError` when the window reaches past the last observed month."""
-    last = last_observed_month(usage)
+    ``last`` is the last observed month (default: the latest month of ``usage``; pass it when
+    ``usage`` holds only some subscribers' rows). Raises :class:`DataError` when the window
+    reaches past it."""
+    last = last or last_observed_month(usage)
     if month_shift(month, horizon) > last:
         raise DataError(
             f"as-of month {month} with a {horizon}-month window needs data up to {month_shift(month, horizon)}, "

@@ -36,9 +36,38 @@ __all__ = ["run"]
     default=None,
     help="Identification settings (default: conf/identify.yaml).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["duckdb", "spark"]),
+    default="duckdb",
+    show_default=True,
+    help="duckdb: embedded, one machine. spark: the active SparkSession (cluster, spark-submit, "
+    "SPARK_REMOTE), else local[*]; needs Java 17.",
+)
+@click.option(
+    "--shards",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    help="Subscribers are processed in this many shards (by a hash of msisdn); more shards, less "
+    "memory each. Outputs do not depend on it. [default: CXRADAR_SHARDS or 8]",
+)
+@click.option(
+    "--spark-master",
+    default=None,
+    metavar="URL",
+    help="Start Spark with this master (e.g. local[2], yarn) instead of the active session.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def run(
-    data_dir: Path, month: str, run_dir: Path, model_kind: str, config: Path | None, as_json: bool
+    data_dir: Path,
+    month: str,
+    run_dir: Path,
+    model_kind: str,
+    config: Path | None,
+    engine: str,
+    shards: int | None,
+    spark_master: str | None,
+    as_json: bool,
 ) -> None:
     """Run the monthly cycle on DATA_DIR for one month and write the results to RUN_DIR.
 
@@ -52,11 +81,14 @@ def run(
     Example:
       cxradar run demo-output/data --month 2026-09 --out demo-output/run
       cxradar run demo-output/data --month 2026-10 --out demo-output/run --model gbm
+      cxradar run /data/2026-10 --month 2026-10 --out /runs/bj --engine spark --spark-master local[2]
 
     \b
     Writes into RUN_DIR (each file atomically):
-      pool.parquet, pool_history.parquet, potential_dissatisfied.parquet,
-      model_report.json, summary.json, validated/, features/YYYY-MM.parquet
+      pool.parquet, pool_history.parquet, potential_dissatisfied.parquet, scores.parquet,
+      model_report.json, care/YYYY-MM/, churn/, summary.json (with step timings),
+      validated/, features/ (cache)
+    A month is committed all at once: a failed run leaves RUN_DIR as it was.
     The pool history carries over: process months in order; re-running the last month replaces it.
     Score the run with: cxradar evaluate RUN_DIR --truth DATA_DIR/truth
     """
@@ -68,7 +100,17 @@ def run(
         def advance(step: str, done: int, total: int) -> None:
             bar.update(task, completed=done, description=f"run {month}: {step}")
 
-        summary = run_month(data_dir, month, run_dir, config=config, model_kind=model_kind, progress=advance)
+        summary = run_month(
+            data_dir,
+            month,
+            run_dir,
+            config=config,
+            model_kind=model_kind,
+            engine=engine,
+            shards=shards,
+            spark_master=spark_master,
+            progress=advance,
+        )
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from cxradar.cli._common import console
 
-__all__ = ["print_evaluation", "print_month"]
+__all__ = ["print_evaluation", "print_month", "print_timings"]
 
 
 def _pct(value: Any) -> str:
@@ -130,8 +130,35 @@ def print_churn(summary: dict[str, Any]) -> None:
         )
 
 
+def _rows(value: Any) -> str:
+    return "" if value is None else f"{int(value):,}"
+
+
+def print_timings(summary: dict[str, Any]) -> None:
+    """Where the time went: wall, CPU, peak memory and rows per step (``summary.json`` ``run``)."""
+    run = summary.get("run") or {}
+    if not run.get("steps"):
+        return
+    table = Table(
+        title=f"Steps 步骤耗时 ({run.get('engine', '')}, {run.get('shards', '')} shards): "
+        f"{run['wall_s']:.1f} s wall, {run['cpu_s']:.1f} s CPU, peak {run['peak_rss_mb']:,.0f} MB"
+    )
+    for column in ("step", "wall s", "CPU s", "peak MB", "rows in", "rows out"):
+        table.add_column(column, justify="left" if column == "step" else "right")
+    for step in run["steps"]:
+        table.add_row(
+            step["step"],
+            f"{step['wall_s']:.1f}",
+            f"{step['cpu_s']:.1f}",
+            f"{step['peak_rss_mb']:,.0f}",
+            _rows(step.get("rows_in")),
+            _rows(step.get("rows_out")),
+        )
+    console.print(table)
+
+
 def print_month(summary: dict[str, Any], run_dir: Path) -> None:
-    """Everything about one month's run, section by section."""
+    """Everything about one month's run, section by section, and where the time went."""
     print_validation(summary)
     print_pool_and_potential(summary)
     print_survey(summary)
@@ -139,6 +166,7 @@ def print_month(summary: dict[str, Any], run_dir: Path) -> None:
     print_churn(summary)
     outputs = summary.get("outputs") or {}
     console.print(f"Outputs in {run_dir}: " + ", ".join(Path(p).name for p in outputs.values()))
+    print_timings(summary)
 
 
 def print_evaluation(result: dict[str, Any]) -> None:

@@ -91,8 +91,12 @@ def complaint_concentration(
     by: str = "type",
     subscribers: pd.DataFrame | None = None,
     usage: pd.DataFrame | None = None,
+    base: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Complaints per month and ``by`` (type or district) over the last ``trend_months`` months.
+
+    ``base`` (active subscribers per month start) replaces the count from ``usage`` or
+    ``subscribers`` when the caller has it already (the monthly run counts it in SQL).
 
     Columns: month, ``by``, count, rate_per_10k, share (of the month's complaints),
     cumulative_share and vital_few (Pareto within the month), change (count vs previous month).
@@ -115,7 +119,9 @@ def complaint_concentration(
     counts = frame.groupby(["month", by]).size()
     full = pd.MultiIndex.from_product([months, categories], names=["month", by])
     table = counts.reindex(full, fill_value=0).rename("count").reset_index()
-    base = monthly_base(months, subscribers, usage)
+    base = (
+        base.reindex(months).astype(float) if base is not None else monthly_base(months, subscribers, usage)
+    )
     table["rate_per_10k"] = table["count"] / table["month"].map(base) * PER
     parts = []
     for m, part in table.groupby("month", sort=True):

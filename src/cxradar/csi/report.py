@@ -121,16 +121,18 @@ def _survey_views(
 
 
 def _complaint_views(
-    tables: dict[str, pd.DataFrame], month: str, config: SurveyConfig
+    tables: dict[str, pd.DataFrame], month: str, config: SurveyConfig, base: pd.Series | None = None
 ) -> dict[str, pd.DataFrame]:
     complaints = tables.get("complaints")
     if complaints is None:
         return {}
     subs, usage = tables.get("subscribers"), tables.get("usage_monthly")
-    views = {"complaints_by_type": complaint_concentration(complaints, month, config, "type", subs, usage)}
+    views = {
+        "complaints_by_type": complaint_concentration(complaints, month, config, "type", subs, usage, base)
+    }
     if subs is not None and "district" in subs.columns:
         views["complaints_by_district"] = complaint_concentration(
-            complaints, month, config, "district", subs, usage
+            complaints, month, config, "district", subs, usage, base
         )
     parts = [
         resolution_table(complaints, month, config).assign(dimension="all").rename(columns={"group": "value"})
@@ -180,9 +182,17 @@ def _csi_section(
 
 
 def build_survey_views(
-    tables: dict[str, pd.DataFrame], month: str, config: SurveyConfig | None = None, with_csi: bool = True
+    tables: dict[str, pd.DataFrame],
+    month: str,
+    config: SurveyConfig | None = None,
+    with_csi: bool = True,
+    base: pd.Series | None = None,
 ) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
     """All views for ``month`` (YYYY-MM) and the JSON-ready headline summary.
+
+    ``base`` (active subscribers per month start) is the complaint-rate denominator when the
+    tables hold only the respondents' and complainants' rows (the monthly run); otherwise it is
+    counted from ``usage_monthly`` or ``subscribers``.
 
     The month's respondents are those who answered in that calendar month (distribution, bands,
     group comparisons, touchpoint performance). The wave trend, touchpoint importance and the
@@ -215,7 +225,7 @@ def build_survey_views(
             if len(importance)
             else scores
         )
-    views.update(_complaint_views(tables, month, config))
+    views.update(_complaint_views(tables, month, config, base))
     joined = respondent_features(responses, tables.get("usage_monthly"))  # every wave, own answer month
     views["behaviour"] = behaviour_correlations(joined, config)
     csi, index, csi_note = (

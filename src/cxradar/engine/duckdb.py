@@ -296,10 +296,16 @@ class DuckDBEngine(Engine):
                 f"COPY ({self._portable(query)}{order}) TO {_sql_string(str(tmp))} (FORMAT parquet)"
             ).fetchone()
             os.replace(tmp, path)
-        except duckdb.Error as error:
+        except duckdb.IOException as error:
             raise EngineError(
                 f"DuckDB could not write {path}: {_first_line(error)}",
                 fix="check the free disk space and that the folder is writable",
+            ) from error
+        except duckdb.Error as error:
+            raise EngineError(
+                f"DuckDB failed writing {path.name}: {_first_line(error)}",
+                fix="check the inputs with 'cxradar validate'; the query began: "
+                + " ".join(query.split())[:160],
             ) from error
         finally:
             tmp.unlink(missing_ok=True)

@@ -134,6 +134,8 @@ def start_session(
     builder = SparkSession.builder.appName(app_name)
     if master is None and not os.environ.get("SPARK_REMOTE"):
         master = "local[*]"
+    if master is not None and master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # no lookup of the machine's own name
     if master is not None:
         builder = builder.master(master)
     partitions = shuffle_partitions or max(2, 2 * (os.cpu_count() or 2))

@@ -27,7 +27,9 @@ from cxradar.identify.signals import entry_signals, good_signals
 __all__ = [
     "HISTORY_COLUMNS",
     "POOL_COLUMNS",
+    "check_month_order",
     "empty_history",
+    "month_marker",
     "pool_from_history",
     "replay_pool",
     "update_pool",
@@ -78,7 +80,9 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     return out.loc[order].reset_index(drop=True)
 
 
-def _check_order(history: pd.DataFrame, month: str) -> None:
+def check_month_order(history: pd.DataFrame, month: str) -> None:
+    """Refuse a month that would rewrite later months or skip one (a :class:`StateError`);
+    ``history`` needs only its ``month`` column (the audit rows are enough)."""
     parse_month(month)
     if history.empty:
         return
@@ -237,6 +241,29 @@ def _exits(
     return exits.groupby("msisdn").head(1).drop(columns="_o").reset_index(drop=True)
 
 
+def month_marker(month: str, n_signals: int, entered: int, re_signalled: int, exited: int) -> pd.DataFrame:
+    """The audit row recording that ``month`` was processed, with its counts in words."""
+    start, _ = month_bounds(month)
+    return pd.DataFrame(
+        {
+            "month": [month],
+            "msisdn": [""],
+            "event": ["month_processed"],
+            "signal": [""],
+            "at": [start],
+            "last_signal_at": [pd.NaT],
+            "n_signals": [n_signals],
+            "cause": [""],
+            "reason_en": [
+                f"pool updated for {month}: {entered} entered, {re_signalled} re-signalled, {exited} exited"
+            ],
+            "reason_zh": [
+                f"{month}不满意客户池更新：新进入{entered}人，再次不满{re_signalled}人，退出{exited}人"
+            ],
+        }
+    )
+
+
 def update_pool(
     history: pd.DataFrame | None,
     month: str,
@@ -260,7 +287,7 @@ def update_pool(
         else ("network", "billing", "service", "value", "unknown")
     )
     history = empty_history() if history is None or history.empty else _typed(history)
-    _check_order(history, month)
+    check_month_order(history, month)
     prior = history.loc[history["month"] != month]
     start, end = month_bounds(month)
     before = pool_from_history(prior)
@@ -300,26 +327,8 @@ def update_pool(
         }
     )
     counts = events["event"].value_counts()
-    marker = pd.DataFrame(
-        {
-            "month": [month],
-            "msisdn": [""],
-            "event": ["month_processed"],
-            "signal": [""],
-            "at": [start],
-            "last_signal_at": [pd.NaT],
-            "n_signals": [len(signals)],
-            "cause": [""],
-            "reason_en": [
-                f"pool updated for {month}: {counts.get('enter', 0)} entered, "
-                f"{counts.get('re_signal', 0)} re-signalled, {len(exit_rows)} exited"
-            ],
-            "reason_zh": [
-                f"{month}不满意客户池更新：新进入{counts.get('enter', 0)}人，"
-                f"再次不满{counts.get('re_signal', 0)}人，"
-                f"退出{len(exit_rows)}人"
-            ],
-        }
+    marker = month_marker(
+        month, len(signals), int(counts.get("enter", 0)), int(counts.get("re_signal", 0)), len(exit_rows)
     )
     new_rows = [f for f in (events, exit_rows, marker) if len(f)]
     full = _typed(pd.concat([prior, *new_rows], ignore_index=True))

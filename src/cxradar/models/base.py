@@ -25,7 +25,14 @@ from cxradar.errors import ModelError
 from cxradar.models.evaluate import choose_threshold
 from cxradar.models.preprocess import as_frame
 
-__all__ = ["BinaryClassifier", "Calibrator", "FeatureMismatchError", "TargetError"]
+__all__ = [
+    "BinaryClassifier",
+    "Calibrator",
+    "FeatureMismatchError",
+    "SampleWeightError",
+    "TargetError",
+    "check_sample_weight",
+]
 
 
 class FeatureMismatchError(ModelError, ValueError):
@@ -34,6 +41,29 @@ class FeatureMismatchError(ModelError, ValueError):
 
 class TargetError(ModelError, ValueError):
     """The target is not a binary label (one class, many classes, continuous, missing)."""
+
+
+class SampleWeightError(ModelError, ValueError):
+    """Row weights that do not fit the table (wrong length, negative, all zero)."""
+
+
+def check_sample_weight(sample_weight: Any, n_rows: int) -> np.ndarray | None:
+    """``None``, or the weights as a float array after checking them against ``n_rows``."""
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight, dtype="float64")
+    if w.ndim != 1 or len(w) != n_rows:
+        raise SampleWeightError(
+            f"sample_weight.shape == {w.shape}, expected ({n_rows},)",
+            fix="pass one weight per row of X",
+        )
+    if not np.all(np.isfinite(w)) or (w < 0).any():
+        raise SampleWeightError("Negative or non-finite values in sample_weight", fix="pass weights >= 0")
+    if not (w > 0).any():
+        raise SampleWeightError(
+            "Sample weights must contain at least one non-zero number", fix="pass some positive weights"
+        )
+    return w
 
 
 class Calibrator:
@@ -45,13 +75,15 @@ class Calibrator:
         self.method = method
         self.params: dict[str, Any] = {}
 
-    def fit(self, p: np.ndarray, y: np.ndarray) -> Calibrator:
+    def fit(self, p: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> Calibrator:
         if self.method == "sigmoid":
             z = logit(np.clip(p, 1e-12, 1 - 1e-12)).reshape(-1, 1)
-            lr = LogisticRegression(C=1e6, max_iter=1000).fit(z, y)
+            lr = LogisticRegression(C=1e6, max_iter=1000).fit(z, y, sample_weight=sample_weight)
             self.params = {"a": float(lr.coef_[0, 0]), "b": float(lr.intercept_[0])}
         elif self.method == "isotonic":
-            iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, y)
+            iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(
+                p, y, sample_weight=sample_weight
+            )
             self.params = {"x": iso.X_thresholds_.tolist(), "y": iso.y_thresholds_.tolist()}
         return self
 

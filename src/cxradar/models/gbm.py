@@ -22,7 +22,7 @@ from scipy.special import expit
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
-from cxradar.models.base import BinaryClassifier, Calibrator
+from cxradar.models.base import BinaryClassifier, Calibrator, check_sample_weight
 from cxradar.models.preprocess import is_categorical
 from cxradar.models.preprocess import text_values as _text_values
 from cxradar.models.treeshap import Split, pattern_contributions, tree_splits
@@ -109,7 +109,12 @@ class GBMModel(BinaryClassifier):
         return out
 
     def _train(
-        self, X: np.ndarray, y: np.ndarray, rounds: int, valid: tuple[np.ndarray, np.ndarray] | None
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        rounds: int,
+        valid: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None,
+        weight: np.ndarray | None = None,
     ) -> lgb.Booster:
         # high-cardinality categoricals (e.g. a region with 50 levels) overfit as LightGBM
         # categoricals; they enter as frequency-rank codes instead
@@ -119,18 +124,23 @@ class GBMModel(BinaryClassifier):
             if n in self.categories_ and len(self.categories_[n]) <= self.max_cat_levels
         ]
         names = [f"f{j}" for j in range(X.shape[1])]
-        dtrain = lgb.Dataset(X, y, feature_name=names, categorical_feature=cats, free_raw_data=True)
+        dtrain = lgb.Dataset(
+            X, y, weight=weight, feature_name=names, categorical_feature=cats, free_raw_data=True
+        )
         callbacks: list[Any] = []
         valid_sets = []
         if valid is not None:
-            valid_sets = [lgb.Dataset(valid[0], valid[1], reference=dtrain)]
+            valid_sets = [lgb.Dataset(valid[0], valid[1], weight=valid[2], reference=dtrain)]
             callbacks.append(lgb.early_stopping(int(self.early_stopping_rounds or rounds), verbose=False))
         return lgb.train(
             self._params(), dtrain, num_boost_round=rounds, valid_sets=valid_sets, callbacks=callbacks
         )
 
-    def fit(self, X: Any, y: Any) -> GBMModel:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> GBMModel:
+        """Fit; ``sample_weight`` weighs rows (e.g. 1/rate for sampled non-churners), in the
+        boosting, the early-stopping split and the calibration."""
         frame, y01 = self._frame_for_fit(X, y)
+        w = check_sample_weight(sample_weight, len(frame))
         self.categories_: dict[str, list[str]] = {}
         for name in self.feature_names_in_:
             if is_categorical(frame[name]):
@@ -152,14 +162,15 @@ class GBMModel(BinaryClassifier):
                 stratify=y01,
                 random_state=self.random_state,
             )
-            valid = (Xe[va], y01[va]) if self.early_stopping_rounds else None
-            first = self._train(Xe[tr], y01[tr], rounds, valid)
+            w_tr, w_va = (None, None) if w is None else (w[tr], w[va])
+            valid = (Xe[va], y01[va], w_va) if self.early_stopping_rounds else None
+            first = self._train(Xe[tr], y01[tr], rounds, valid, w_tr)
             if self.early_stopping_rounds and first.best_iteration > 0:
                 rounds = int(first.best_iteration)
             raw = first.predict(Xe[va], num_iteration=rounds, raw_score=True)
-            self.calibrator_ = Calibrator(self.calibration).fit(expit(raw), y01[va])
+            self.calibrator_ = Calibrator(self.calibration).fit(expit(raw), y01[va], w_va)
             self._set_threshold(y01[va], self.calibrator_(expit(raw)))
-        self.booster_ = self._train(Xe, y01, rounds, None)
+        self.booster_ = self._train(Xe, y01, rounds, None, w)
         self.n_rounds_ = rounds
         if not use_split:
             self._set_threshold(y01, self._proba_from_encoded(Xe))

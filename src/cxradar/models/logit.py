@@ -19,7 +19,7 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from cxradar.models.base import BinaryClassifier
+from cxradar.models.base import BinaryClassifier, check_sample_weight
 from cxradar.models.preprocess import TablePreprocessor
 
 __all__ = ["LogitModel"]
@@ -46,26 +46,30 @@ class LogitModel(BinaryClassifier):
         self.target_precision = target_precision
         self.capacity = capacity
 
-    def fit(self, X: Any, y: Any) -> LogitModel:
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> LogitModel:
+        """Fit; ``sample_weight`` weighs rows (e.g. 1/rate for sampled non-churners) in the
+        likelihood, the coefficient covariance and the reference point of the contributions."""
         frame, y01 = self._frame_for_fit(X, y)
+        w = check_sample_weight(sample_weight, len(frame))
         self.preprocessor_ = TablePreprocessor(self.rare_share, self.max_levels).fit(frame)
         Z = self.preprocessor_.transform(frame)
         # Newton steps on the penalised likelihood (Cholesky solves): a handful of iterations for
         # the tall, narrow tables we fit, where L-BFGS needed hundreds to reach the same tolerance
         lr = LogisticRegression(C=self.C, max_iter=self.max_iter, tol=1e-8, solver="newton-cholesky")
-        lr.fit(Z, y01)
+        lr.fit(Z, y01, sample_weight=w)
         self.coef_ = lr.coef_[0].astype("float64")
         self.intercept_ = float(lr.intercept_[0])
         self.n_iter_ = np.asarray(lr.n_iter_)
-        self.reference_ = Z.mean(axis=0)
-        self._fit_covariance(Z)
+        self.reference_ = Z.mean(axis=0) if w is None else np.average(Z, axis=0, weights=w)
+        self._fit_covariance(Z, w)
         self._set_threshold(y01, self._proba_from_z(Z))
         return self
 
-    def _fit_covariance(self, Z: np.ndarray) -> None:
+    def _fit_covariance(self, Z: np.ndarray, w: np.ndarray | None = None) -> None:
         design = np.column_stack([np.ones(len(Z)), Z])
         p = expit(design @ np.r_[self.intercept_, self.coef_])
-        info = (design * (p * (1 - p))[:, None]).T @ design
+        curvature = p * (1 - p) if w is None else p * (1 - p) * w
+        info = (design * curvature[:, None]).T @ design
         info[np.arange(1, info.shape[0]), np.arange(1, info.shape[0])] += 1.0 / self.C
         try:
             self.covariance_ = cho_solve(cho_factor(info), np.eye(len(info)))

@@ -1,12 +1,12 @@
-"""The monthly run: validate, features, explicit pool, potential dissatisfied, outputs.
+"""The monthly run: validate, features, explicit pool, potential dissatisfied, care, churn.
 
-``run_month`` executes :data:`~cxradar.pipeline.steps.STEPS` in order; ``evaluate_run`` scores a
-run folder against the simulator's truth.
+``run_month`` executes :data:`~cxradar.pipeline.run.STEPS` in order on DuckDB or Spark (see
+docs/architecture.md); ``evaluate_run`` scores a run folder against the simulator's truth.
 """
 
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.evaluate import evaluate_run
-from cxradar.pipeline.run import run_month
-from cxradar.pipeline.steps import STEPS
+from cxradar.pipeline.layout import RunLayout
+from cxradar.pipeline.run import ENGINES, OPTIONAL_STEPS, STEPS, run_month
 
-__all__ = ["STEPS", "RunContext", "evaluate_run", "run_month"]
+__all__ = ["ENGINES", "OPTIONAL_STEPS", "STEPS", "RunContext", "RunLayout", "evaluate_run", "run_month"]

@@ -1,16 +1,9 @@
-"""The state one monthly run carries from step to step, and the run folder's layout.
+"""The state one monthly run carries from step to step.
 
-::
-
-    RUN_DIR/
-      validated/                  validate_dir output (accepted/, quarantine/, validation_report.json)
-      validated.fingerprint.json  which input files the validation was made from (reuse check)
-      features/YYYY-MM.parquet    features as of each month used (cached; deterministic)
-      pool_history.parquet        the explicit pool's append-only history (carried across months)
-      pool.parquet                the explicit pool after the month
-      potential_dissatisfied.parquet
-      model_report.json           held-out evaluation of the classifier
-      summary.json                counts, settings, example reasons
+A step reads what earlier steps left in :class:`RunContext` - relation names on the engine,
+small driver-side results (the fitted identifier, counts) - and adds its own. Files go through
+:class:`~cxradar.pipeline.layout.RunLayout` (``ctx.layout``): written into the month's staging
+folder, committed together at the end.
 """
 
 from __future__ import annotations
@@ -20,9 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from cxradar.engine.base import Engine
 from cxradar.identify.config import IdentifyConfig
+from cxradar.identify.labels import month_shift
+from cxradar.pipeline.layout import RunLayout
+from cxradar.pipeline.timing import RunTimer
 
 __all__ = ["Progress", "RunContext"]
 
@@ -31,23 +26,35 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass
 class RunContext:
-    """Inputs of a run and everything the steps produce (``tables``, ``results``, ``outputs``)."""
+    """Inputs of a run, the engine it runs on, and everything the steps produce."""
 
     data_dir: Path
     month: str
-    run_dir: Path
+    layout: RunLayout
     config: IdentifyConfig
+    engine: Engine
     model_kind: str = "logit"
-    engine: str = "duckdb"
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    churn_config: Any = None
+    care_config: dict[str, Any] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    sections: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
+    features: dict[str, str] = field(default_factory=dict)  # as-of month -> relation
+    timer: RunTimer = field(default_factory=RunTimer)
+
+    @property
+    def run_dir(self) -> Path:
+        return self.layout.root
 
     @property
     def tables_dir(self) -> Path:
-        """The validated (accepted) tables the run reads."""
-        return self.run_dir / "validated" / "accepted"
+        return self.layout.tables_dir
 
-    def features_path(self, month: str) -> Path:
-        return self.run_dir / "features" / f"{month}.parquet"
+    def months_back(self, n: int) -> list[str]:
+        """The ``n`` months ending with the run's month, oldest first."""
+        return [month_shift(self.month, -k) for k in range(n - 1, -1, -1)]
+
+    def output(self, relative: str) -> Path:
+        """Where the month writes the output ``relative`` (staged); recorded in the summary."""
+        self.outputs[relative] = str(self.layout.root / relative)
+        return self.layout.staged(relative)

@@ -1,44 +1,86 @@
-"""``run_month``: the monthly cycle as a list of small steps (see :mod:`cxradar.pipeline.steps`)."""
+"""``run_month``: the monthly cycle as a list of steps on one engine (DuckDB or Spark).
+
+The order (:data:`STEPS`) and what each step is - SQL, shard function or global - are in
+docs/architecture.md. A run first tidies up after an interrupted one (``RunLayout.recover``),
+then runs the steps with every file going to the month's staging folder, writes ``summary.json``
+with the step timings, and commits the month all at once. Any error leaves RUN_DIR as it was.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Collection
+import json
+import os
+import shutil
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
+from cxradar.engine.base import Engine
+from cxradar.engine.files import atomic_write_text
 from cxradar.errors import ConfigError, UnreadableFileError, did_you_mean
 from cxradar.identify.config import IdentifyConfig, load_identify_config
 from cxradar.identify.labels import parse_month
 from cxradar.models import KINDS
 from cxradar.pipeline.context import Progress, RunContext
-from cxradar.pipeline.steps import STEPS
+from cxradar.pipeline.layout import RunLayout
+from cxradar.pipeline.report import json_safe
+from cxradar.pipeline.steps.care import assign_care_step, evaluate_campaign_step
+from cxradar.pipeline.steps.churn import churn_signal_months, churn_step
+from cxradar.pipeline.steps.features import build_features_step
+from cxradar.pipeline.steps.identify import identify_potential_step, train_model_step
+from cxradar.pipeline.steps.inputs import validate_inputs
+from cxradar.pipeline.steps.pool import update_pool_step
+from cxradar.pipeline.steps.summary import write_summary_step
+from cxradar.pipeline.steps.survey import survey_step
 
-__all__ = ["OPTIONAL_STEPS", "run_month"]
+__all__ = ["ENGINES", "OPTIONAL_STEPS", "STEPS", "open_engine", "run_month"]
 
 # Steps a caller may leave out (e.g. the demo scores churn only in the month it reports).
 OPTIONAL_STEPS = ("survey", "care", "churn")
+ENGINES = ("duckdb", "spark")
+
+Step = Callable[[RunContext], dict[str, Any]]
+STEPS: list[tuple[str, Step]] = [
+    ("validate", validate_inputs),
+    ("campaign", evaluate_campaign_step),
+    ("features", build_features_step),
+    ("pool", update_pool_step),
+    ("model", train_model_step),
+    ("potential", identify_potential_step),
+    ("survey", survey_step),
+    ("care", assign_care_step),
+    ("churn", churn_step),
+    ("summary", write_summary_step),
+]
 
 
-def run_month(
-    data_dir: Path,
-    month: str,
-    run_dir: Path,
-    *,
-    config: IdentifyConfig | Path | None = None,
-    model_kind: str = "logit",
-    progress: Progress | None = None,
-    skip: Collection[str] = (),
-) -> dict[str, Any]:
-    """Validate, build features, update the pool, identify the three kinds and write the outputs
-    for ``month`` (YYYY-MM) into ``run_dir``; return the summary (plus ``timings`` in seconds).
+def default_shards(engine: str) -> int:
+    """Shards per run: ``CXRADAR_SHARDS`` or 8 (DuckDB walks them one by one; Spark runs them as
+    tasks). Any count gives the same outputs; more shards, less memory per shard."""
+    return int(os.environ.get("CXRADAR_SHARDS", "8"))
 
-    The pool history in ``run_dir`` carries over: run the months in order; re-running the last
-    month replaces it identically. ``progress(step, done, total)`` is called after each step.
-    ``skip`` names optional steps to leave out (only those in :data:`OPTIONAL_STEPS`).
-    """
-    parse_month(month)
-    data_dir, run_dir = Path(data_dir), Path(run_dir)
+
+def open_engine(
+    kind: str, layout: RunLayout, *, shards: int | None = None, spark: Any = None, master: str | None = None
+) -> Engine:
+    """The engine a run uses, with its scratch space in ``RUN_DIR/.work``."""
+    if kind not in ENGINES:
+        raise ConfigError(
+            f"engine '{kind}' is unknown.{did_you_mean(kind, ENGINES)}",
+            fix=f"use --engine {' | '.join(ENGINES)}",
+        )
+    count = shards or default_shards(kind)
+    if kind == "spark":
+        from cxradar.engine.spark import SparkEngine
+
+        return SparkEngine(layout.work / "spark", session=spark, shards=count, master=master)
+    from cxradar.engine.duckdb import DuckDBEngine
+
+    limit = os.environ.get("CXRADAR_DUCKDB_MEMORY_LIMIT", "2GB") or None
+    return DuckDBEngine(layout.work / "duckdb", shards=count, memory_limit=limit)
+
+
+def _check(data_dir: Path, model_kind: str, skip: Collection[str]) -> None:
     if not data_dir.is_dir():
         raise UnreadableFileError(
             f"data folder {data_dir} does not exist",
@@ -56,15 +98,76 @@ def run_month(
             f"step '{name}' cannot be skipped.{did_you_mean(name, OPTIONAL_STEPS)}",
             fix=f"skip only optional steps: {', '.join(OPTIONAL_STEPS)}",
         )
+
+
+def run_month(
+    data_dir: Path,
+    month: str,
+    run_dir: Path,
+    *,
+    config: IdentifyConfig | Path | None = None,
+    model_kind: str = "logit",
+    engine: str = "duckdb",
+    shards: int | None = None,
+    spark: Any = None,
+    spark_master: str | None = None,
+    progress: Progress | None = None,
+    skip: Collection[str] = (),
+) -> dict[str, Any]:
+    """Run the monthly cycle for ``month`` (YYYY-MM) on DATA_DIR into RUN_DIR; return the summary.
+
+    The pool history in RUN_DIR carries over: run the months in order; re-running the last month
+    replaces it identically. ``progress(step, done, total)`` is called after each step; ``skip``
+    names optional steps to leave out (:data:`OPTIONAL_STEPS`).
+    """
+    from cxradar.churn.config import load_churn_config
+
+    parse_month(month)
+    data_dir, run_dir = Path(data_dir), Path(run_dir)
+    _check(data_dir, model_kind, skip)
     cfg = config if isinstance(config, IdentifyConfig) else load_identify_config(config)
+    layout = RunLayout(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
-    ctx = RunContext(data_dir=data_dir, month=month, run_dir=run_dir, config=cfg, model_kind=model_kind)
-    for done, (name, step) in enumerate(STEPS, start=1):
-        if name in skip:
-            continue
-        started = time.perf_counter()
-        step(ctx)
-        ctx.timings[name] = round(time.perf_counter() - started, 2)
-        if progress is not None:
-            progress(name, done, len(STEPS))
-    return {**ctx.results["summary"], "timings": dict(ctx.timings)}
+    recovered = layout.recover()
+    churn_config = None if "churn" in skip else load_churn_config()
+    the_engine = open_engine(engine, layout, shards=shards, spark=spark, master=spark_master)
+    ctx = RunContext(
+        data_dir=data_dir,
+        month=month,
+        layout=layout,
+        config=cfg,
+        engine=the_engine,
+        model_kind=model_kind,
+        churn_config=churn_config,
+    )
+    if churn_config is not None:
+        ctx.results["churn_signal_months"] = churn_signal_months(churn_config, month)
+    steps = [(n, s) for n, s in STEPS if n not in skip]
+    ctx.timer.start()
+    try:
+        for done, (name, step) in enumerate(steps, start=1):
+            with ctx.timer.step(name) as timing:
+                counts = step(ctx) or {}
+                timing.rows_in = counts.get("rows_in")
+                timing.rows_out = counts.get("rows_out")
+            if progress is not None:
+                progress(name, done, len(steps))
+        summary = ctx.results["summary"]
+        summary["run"] = {
+            "engine": the_engine.name,
+            "shards": the_engine.shards,
+            "recovered": recovered,
+            **ctx.timer.report(),
+        }
+        text = json.dumps(json_safe(summary), ensure_ascii=False, indent=2)
+        atomic_write_text(text, layout.staged("summary.json"))
+        layout.commit()
+    except BaseException:
+        layout.abandon()
+        raise
+    finally:
+        ctx.timer.stop()
+        the_engine.close()
+        if not os.environ.get("CXRADAR_KEEP_WORK"):  # keep the scratch space to debug a step
+            shutil.rmtree(layout.work, ignore_errors=True)
+    return {**summary, "timings": {s["step"]: s["wall_s"] for s in summary["run"]["steps"]}}
