@@ -8,10 +8,14 @@ to the contract's types. Other helpers run their own SQL on the connection this 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
+from collections import deque
 from collections.abc import Iterable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,11 +191,14 @@ class DuckDBEngine(Engine):
         threads: int | None = None,
         memory_limit: str | None = "2GB",
         batch_rows: int = 200_000,
+        workers: int = 1,
     ) -> None:
         self.work_dir = Path(work_dir)
         self.work_dir.mkdir(parents=True, exist_ok=True)
         self.shards = max(1, int(shards))
         self.batch_rows = batch_rows
+        self.workers = max(1, int(workers))
+        self._executor: ProcessPoolExecutor | None = None
         config: dict[str, str | bool | int | float | list[str]] = {
             "temp_directory": str(self.work_dir / "spill"),
             "preserve_insertion_order": False,
@@ -352,33 +359,44 @@ class DuckDBEngine(Engine):
             self.register_parquet(f"{step.name}_{output}", out_dir / output)
         return counts
 
-    def _writers(self, step: ShardStep, out_dir: Path) -> dict[str, pq.ParquetWriter]:
-        writers = {}
-        for output, schema in step.outputs.items():
-            (out_dir / output).mkdir(parents=True, exist_ok=True)
-            writers[output] = pq.ParquetWriter(out_dir / output / "part-00000.parquet", schema)
-        return writers
+    def _pool(self) -> Executor | None:
+        """Worker processes for shard functions (``workers`` > 1), started once per engine; they
+        are forked from a server process that has the package imported, so a task starts at once."""
+        if self.workers <= 1:
+            return None
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["cxradar.engine.shardframes", "cxradar.pipeline.steps"])
+            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return self._executor
 
     def _map_rowwise(self, step: ShardStep, out_dir: Path, counts: StepCounts) -> None:
         ((name, spec),) = step.inputs.items()
         query = self._portable(self._input_query(spec))
-        writers = self._writers(step, out_dir)
-        rows_out = dict.fromkeys(step.outputs, 0)
-        rows_in = 0
-        try:
-            reader = self.con.sql(query).to_arrow_reader(self.batch_rows)
-            for batch in reader:
-                table = pa.Table.from_batches([batch])
-                rows_in += table.num_rows
-                frames = step.function(input_frames({name: table}, step.inputs))
-                for output, table_out in output_tables(frames, step.outputs, step.name).items():
-                    writers[output].write_table(table_out)
-                    rows_out[output] += table_out.num_rows
-        finally:
-            for writer in writers.values():
-                writer.close()
-        counts.rows_in[name] = rows_in
-        counts.rows_out.update(rows_out)
+        for output in step.outputs:
+            (out_dir / output).mkdir(parents=True, exist_ok=True)
+        counts.rows_in[name] = 0
+        counts.rows_out = dict.fromkeys(step.outputs, 0)
+        pool = self._pool()
+        pending: deque[Future[dict[str, int]]] = deque()
+
+        def collect(result: dict[str, int]) -> None:
+            for output, n in result.items():
+                counts.rows_out[output] += n
+
+        reader = self.con.sql(query).to_arrow_reader(self.batch_rows)
+        for index, batch in enumerate(reader):
+            table = pa.Table.from_batches([batch])
+            counts.rows_in[name] += table.num_rows
+            task = _ShardTask(step.function, dict(step.inputs), dict(step.outputs), step.name, index, out_dir)
+            if pool is None:
+                collect(task.run_tables({name: table}))
+                continue
+            pending.append(pool.submit(task.run_tables, {name: table}))
+            while len(pending) > 2 * self.workers:
+                collect(pending.popleft().result())
+        while pending:
+            collect(pending.popleft().result())
 
     def _partitioned_inputs(self, step: ShardStep, out_dir: Path) -> dict[str, tuple[Path, pa.Schema]]:
         found: dict[str, tuple[Path, pa.Schema]] = {}
@@ -400,28 +418,63 @@ class DuckDBEngine(Engine):
 
     def _map_grouped(self, step: ShardStep, out_dir: Path, counts: StepCounts) -> None:
         inputs = self._partitioned_inputs(step, out_dir)
-        writers = self._writers(step, out_dir)
+        for output in step.outputs:
+            (out_dir / output).mkdir(parents=True, exist_ok=True)
         counts.rows_in = dict.fromkeys(step.inputs, 0)
         counts.rows_out = dict.fromkeys(step.outputs, 0)
+        tasks = [
+            _ShardTask(step.function, dict(step.inputs), dict(step.outputs), step.name, shard, out_dir)
+            for shard in range(self.shards)
+        ]
+        pool = self._pool()
         try:
-            for shard in range(self.shards):
-                tables: dict[str, pa.Table] = {}
-                for name, (folder, schema) in inputs.items():
-                    part = folder / f"__shard={shard}"
-                    files = sorted(part.glob("*.parquet")) if part.is_dir() else []
-                    table = pq.read_table(files, schema=schema) if files else empty_table(schema)
-                    if files and table.schema != schema:
-                        table = table.select(schema.names).cast(schema)
-                    tables[name] = table
-                    counts.rows_in[name] += table.num_rows
-                frames = step.function(input_frames(tables, step.inputs))
-                for output, table_out in output_tables(frames, step.outputs, step.name).items():
-                    writers[output].write_table(table_out)
-                    counts.rows_out[output] += table_out.num_rows
+            if pool is None:
+                results = [task.run_files(inputs) for task in tasks]
+            else:
+                results = [f.result() for f in [pool.submit(task.run_files, inputs) for task in tasks]]
         finally:
-            for writer in writers.values():
-                writer.close()
             shutil.rmtree(out_dir / ".inputs", ignore_errors=True)
+        for rows_in, rows_out in results:
+            for name, n in rows_in.items():
+                counts.rows_in[name] += n
+            for output, n in rows_out.items():
+                counts.rows_out[output] += n
 
     def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
         self.con.close()
+
+
+@dataclass(frozen=True)
+class _ShardTask:
+    """One shard (or one batch of a row-wise step): read, run the function, write its part files.
+    Picklable, so worker processes can run it."""
+
+    function: Any
+    inputs: dict[str, ShardInput]
+    outputs: dict[str, pa.Schema]
+    step: str
+    index: int
+    out_dir: Path
+
+    def _write(self, tables: dict[str, pa.Table]) -> dict[str, int]:
+        frames = self.function(input_frames(tables, self.inputs))
+        written = {}
+        for output, table in output_tables(frames, self.outputs, self.step).items():
+            pq.write_table(table, self.out_dir / output / f"part-{self.index:05d}.parquet")
+            written[output] = table.num_rows
+        return written
+
+    def run_tables(self, tables: dict[str, pa.Table]) -> dict[str, int]:
+        return self._write(tables)
+
+    def run_files(self, inputs: dict[str, tuple[Path, pa.Schema]]) -> tuple[dict[str, int], dict[str, int]]:
+        tables: dict[str, pa.Table] = {}
+        for name, (folder, schema) in inputs.items():
+            part = folder / f"__shard={self.index}"
+            files = sorted(part.glob("*.parquet")) if part.is_dir() else []
+            table = pq.read_table(files, schema=schema) if files else empty_table(schema)
+            tables[name] = table.select(schema.names).cast(schema) if table.schema != schema else table
+        return {n: t.num_rows for n, t in tables.items()}, self._write(tables)

@@ -77,7 +77,8 @@ def open_engine(
     from cxradar.engine.duckdb import DuckDBEngine
 
     limit = os.environ.get("CXRADAR_DUCKDB_MEMORY_LIMIT", "2GB") or None
-    return DuckDBEngine(layout.work / "duckdb", shards=count, memory_limit=limit)
+    workers = int(os.environ.get("CXRADAR_WORKERS", str(min(2, os.cpu_count() or 1))))
+    return DuckDBEngine(layout.work / "duckdb", shards=count, memory_limit=limit, workers=workers)
 
 
 def _check(data_dir: Path, model_kind: str, skip: Collection[str]) -> None:
