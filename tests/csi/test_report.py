@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cxradar.cli import cli
-from cxradar.csi.report import build_survey_views, load_survey_tables, mask_msisdn, survey_report
+from cxradar.csi.report import build_survey_views, load_survey_tables, survey_report
 from cxradar.csi.survey_html import bar_svg, render_survey_html
 from cxradar.errors import DataError, UnreadableFileError
 
@@ -128,7 +128,3 @@ def test_errors_name_the_problem(operator: Path, tmp_path: Path) -> None:
         load_survey_tables(tmp_path)
     with pytest.raises(DataError, match="no answers in 2020-01"):
         build_survey_views(load_survey_tables(operator), "2020-01", with_csi=False)
-
-
-def test_mask_msisdn() -> None:
-    assert mask_msisdn(pd.Series(["13812345678"])).tolist() == ["138****5678"]

@@ -41,6 +41,7 @@ from cxradar.care.pending import deliver_from_contacts, expire_pending, make_pen
 from cxradar.care.policies import load_policies
 from cxradar.care.rules import apply_rules, load_rules
 from cxradar.errors import StateError
+from cxradar.months import month_shift, month_start
 
 __all__ = [
     "assign_month",
@@ -49,17 +50,11 @@ __all__ = [
     "evaluate_campaign_month",
     "evaluate_campaign_step",
     "load_table",
-    "month_start",
 ]
 
 
-def month_start(month: str, shift: int = 0) -> pd.Timestamp:
-    """First day of ``month`` ('YYYY-MM') shifted by whole months."""
-    return pd.Timestamp(f"{month}-01") + pd.DateOffset(months=shift)
-
-
 def _prev(month: str) -> str:
-    return f"{month_start(month, -1):%Y-%m}"
+    return month_shift(month, -1)
 
 
 def load_table(
@@ -266,7 +261,7 @@ def evaluate_campaign_month(
     config = dict(config or {})
     run_dir, data_dir = Path(run_dir), Path(data_dir)
     prev = campaign_month
-    month = f"{month_start(prev, 1):%Y-%m}"
+    month = month_shift(prev, 1)
     folder = run_dir / "care" / prev
     plan_path = folder / "care_plan.parquet"
     if not plan_path.exists():

@@ -126,9 +126,9 @@ def _print_counts(title: str, summary: dict[str, Any]) -> None:
     type=click.Choice(["mask", "hash", "plain"]),
     default="mask",
     show_default=True,
-    help="msisdn as 138****1234 (mask), salted SHA-256 (hash), or as is (plain, stays inside).",
+    help="msisdn as 138****1234 (mask), HMAC-SHA256 keyed by --salt (hash), or as is (plain, stays inside).",
 )
-@click.option("--salt", default="", help="Salt for --ids hash (share it with the channel).")
+@click.option("--salt", default="", help="Secret key for --ids hash (share it with the channel).")
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx", "both"]), default="both", show_default=True
 )

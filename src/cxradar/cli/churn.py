@@ -136,8 +136,8 @@ def score(data_dir: Path, month: str, model_path: Path, out: Path, config_path: 
     """
     from cxradar.churn import churn_frames, load_churn_config, load_churn_tables, score_month
     from cxradar.engine.files import atomic_write_parquet
-    from cxradar.identify.labels import month_shift
     from cxradar.models import load_model
+    from cxradar.months import month_shift
 
     cfg = load_churn_config(config_path)
     model = load_model(model_path)

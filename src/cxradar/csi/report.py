@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cxradar.csi.behaviour import behaviour_correlations, respondent_features
-from cxradar.csi.complaints import complaint_concentration, month_start, repeat_complainants, resolution_table
+from cxradar.csi.complaints import complaint_concentration, repeat_complainants, resolution_table
 from cxradar.csi.survey import (
     band_summary,
     compare_groups,
@@ -28,17 +28,13 @@ from cxradar.csi.survey import (
 from cxradar.csi.survey_config import SurveyConfig, load_survey_config
 from cxradar.csi.touchpoints import touchpoint_importance, touchpoint_priorities, touchpoint_scores
 from cxradar.errors import CxradarError, DataError, UnreadableFileError
+from cxradar.months import month_start
+from cxradar.msisdn import mask_msisdn
 
-__all__ = ["TABLES", "build_survey_views", "load_survey_tables", "mask_msisdn", "survey_report"]
+__all__ = ["TABLES", "build_survey_views", "load_survey_tables", "survey_report"]
 
 TABLES = ("surveys", "subscribers", "complaints", "usage_monthly")
 COMPARE_BY = ("core", "segment", "district", "channel")
-
-
-def mask_msisdn(values: pd.Series) -> pd.Series:
-    """138****1234: the first 3 and last 4 digits kept (lists that leave the system)."""
-    text = values.astype("string")
-    return text.str.slice(0, 3) + "****" + text.str.slice(-4)
 
 
 def _read(tables_dir: Path, table: str) -> pd.DataFrame | None:

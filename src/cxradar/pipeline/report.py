@@ -10,17 +10,12 @@ import numpy as np
 import pandas as pd
 
 from cxradar.identify.labels import CAUSE_LABELS, KIND_LABELS
+from cxradar.msisdn import mask_one
 
 if TYPE_CHECKING:
     from cxradar.pipeline.context import RunContext
 
-__all__ = ["json_safe", "mask_msisdn", "run_summary"]
-
-
-def mask_msisdn(msisdn: str) -> str:
-    """``13812341234`` -> ``138****1234`` (lists that leave the system never show full numbers)."""
-    text = str(msisdn)
-    return f"{text[:3]}****{text[-4:]}" if len(text) >= 8 else "****"
+__all__ = ["json_safe", "run_summary"]
 
 
 def json_safe(value: Any) -> Any:
@@ -42,7 +37,7 @@ def _examples(potential: pd.DataFrame, kind: str, n: int = 3) -> list[dict[str, 
     rows = potential.loc[potential[kind]].head(n)
     return [
         {
-            "msisdn": mask_msisdn(str(r.msisdn)),
+            "msisdn": mask_one(str(r.msisdn)),
             "probability": round(float(str(r.probability)), 3),
             "cause": r.cause,
             "reasons_en": r.reasons_en,

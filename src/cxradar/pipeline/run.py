@@ -9,8 +9,8 @@ from typing import Any
 
 from cxradar.errors import ConfigError, UnreadableFileError, did_you_mean
 from cxradar.identify.config import IdentifyConfig, load_identify_config
-from cxradar.identify.labels import parse_month
 from cxradar.models import KINDS
+from cxradar.months import parse_month
 from cxradar.pipeline.context import Progress, RunContext
 from cxradar.pipeline.steps import STEPS
 

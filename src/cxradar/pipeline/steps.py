@@ -21,12 +21,12 @@ from cxradar.engine.files import atomic_write_parquet, atomic_write_text
 from cxradar.errors import DataQualityError
 from cxradar.features import build_features, feature_catalog
 from cxradar.identify.incidents import incident_hits
-from cxradar.identify.labels import month_bounds, month_shift
 from cxradar.identify.pool import replay_pool
 from cxradar.identify.potential import describe_potential, flag_kinds
 from cxradar.identify.predicted import train_identifier
 from cxradar.identify.silent import channel_silent
 from cxradar.models import explain
+from cxradar.months import month_bounds, month_shift
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.loop_steps import (
     assign_care,
