@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "churn": "cxradar.cli.churn:churn",
     "care": "cxradar.cli.care:care",
     "campaign": "cxradar.cli.campaign:campaign",
+    "config": "cxradar.cli.config:config",
 }
 
 
@@ -93,6 +94,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       cxradar churn      churn training, scoring and group alerts
       cxradar care       assign care strategies, channel lists, pending care
       cxradar campaign   design campaigns with control groups; evaluate them
+      cxradar config     the effective settings and where each value came from
     \b
     Start with:  cxradar demo --out demo-output
     Every command explains itself:  cxradar COMMAND --help

@@ -34,7 +34,7 @@ __all__ = ["run"]
     "--config",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
-    help="Identification settings (default: conf/identify.yaml).",
+    help="Run settings: a section per step (identify, care, campaign, churn, survey, models) over conf/ (docs/configuration.md).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def run(
@@ -52,6 +52,8 @@ def run(
     Example:
       cxradar run demo-output/data --month 2026-09 --out demo-output/run
       cxradar run demo-output/data --month 2026-10 --out demo-output/run --model gbm
+      cxradar run demo-output/data --month 2026-10 --out demo-output/run --config my-run.yaml
+    See the effective settings, and where each came from: cxradar config show --config my-run.yaml
 
     \b
     Writes into RUN_DIR (each file atomically):

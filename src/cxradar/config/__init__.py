@@ -106,15 +106,27 @@ def shipped_tree(name: str) -> Tree:
     return read_yaml(conf_path(SECTIONS[name].file), doc=SECTIONS[name].doc)
 
 
-def load_section(name: str, user: Path | str | Tree | None = None) -> Tree:
+def load_section(name: str, user: Path | str | Tree | None = None, *, prefix: str = "") -> Tree:
     """The effective settings of section ``name``: the shipped file with ``user`` (a file or an
-    already-read mapping) merged over it. Unknown keys are errors naming the user's file:line."""
+    already-read mapping) merged over it. Unknown keys are errors naming the user's file:line.
+    ``prefix`` starts every setting's name in messages (``"identify."`` for a run file's section)."""
     base = shipped_tree(name)
-    if user is None:
-        return base
-    spec = SECTIONS[name]
-    extra = user if isinstance(user, Tree) else read_yaml(user, doc=spec.doc)
-    return merge(base, extra, open_paths=spec.open_paths, doc=spec.doc)
+    if user is not None:
+        spec = SECTIONS[name]
+        extra = user if isinstance(user, Tree) else read_yaml(user, doc=spec.doc)
+        base = merge(base, extra, open_paths=spec.open_paths, doc=spec.doc)
+    return _prefixed(base, prefix) if prefix else base
+
+
+def _prefixed(value: Any, prefix: str) -> Any:
+    if isinstance(value, Tree):
+        value.prefix = prefix
+        for child in value.values():
+            _prefixed(child, prefix)
+    elif isinstance(value, list):
+        for child in value:
+            _prefixed(child, prefix)
+    return value
 
 
 def override(name: str, tree: Tree, changes: dict[str, Any], origin: str = "overrides") -> Tree:

@@ -45,6 +45,7 @@ class Tree(dict[str, Any]):
     origin: Origin
     key_origins: dict[str, Origin]
     path: str
+    prefix: str = ""  # the section's name in messages when it was read from a run file, e.g. "identify."
 
     def __init__(self, items: Any = (), *, origin: Origin, path: str = "") -> None:
         super().__init__(items)
@@ -58,12 +59,16 @@ class Tree(dict[str, Any]):
 
     def name_of(self, key: str) -> str:
         """The dotted name of ``key`` inside its section, e.g. ``pool.warmup_months``."""
-        return f"{self.path}.{key}" if self.path else key
+        return f"{self.prefix}{self.path}.{key}" if self.path else f"{self.prefix}{key}"
 
     def where(self, key: str | None = None) -> str:
         """``file:line: name`` - the start of every message about this mapping or one of its keys."""
         if key is None:
-            return f"{self.origin}: {self.path or 'top level'}"
+            return (
+                f"{self.origin}: {self.prefix}{self.path}"
+                if self.path or self.prefix
+                else f"{self.origin}: top level"
+            )
         return f"{self.origin_of(key)}: {self.name_of(key)}"
 
     # ``line`` / ``line_of`` keep the older LineDict interface of the care rule loaders.

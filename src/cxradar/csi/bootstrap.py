@@ -20,18 +20,36 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
 from cxradar.csi import pls_core
-from cxradar.csi.pls_core import Array
+from cxradar.csi.pls_core import Array, CoreFit, Layout, Moments
 from cxradar.errors import ConfigError, DataError
 
-if TYPE_CHECKING:
-    from cxradar.csi.pls import PLSPathModel
+
+class FittedPLS(Protocol):
+    """What the bootstrap needs of a fitted :class:`~cxradar.csi.pls.PLSPathModel` (a protocol, so
+    this module does not import ``pls``, which imports it)."""
+
+    n_samples_: int
+    missing: str
+    layout_: Layout
+    scheme: str
+    max_iter: int
+    tol: float
+    _sample_weight: Array
+
+    @property
+    def _moments(self) -> Moments: ...
+
+    def _statistics(
+        self, R: Array, mean: Array, sd: Array, core: CoreFit
+    ) -> tuple[list[tuple[str, str]], Array]: ...
+
 
 __all__ = ["BootstrapResult", "bca_interval", "percentile_interval", "run_bootstrap"]
 
@@ -85,7 +103,7 @@ def _counts(indices: Array, n: int) -> Array:
     return np.bincount(flat, minlength=B * n).reshape(B, n).astype(float)
 
 
-def _fit_many(model: PLSPathModel, F: Array) -> tuple[list[tuple[str, str]], Array]:
+def _fit_many(model: FittedPLS, F: Array) -> tuple[list[tuple[str, str]], Array]:
     labels: list[tuple[str, str]] = []
     parts = []
     for start in range(0, F.shape[0], CHUNK):
@@ -98,7 +116,7 @@ def _fit_many(model: PLSPathModel, F: Array) -> tuple[list[tuple[str, str]], Arr
 
 
 def run_bootstrap(
-    model: PLSPathModel,
+    model: FittedPLS,
     n: int = 5000,
     seed: int = 0,
     method: str = "percentile",

@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from cxradar.identify.config import IdentifyConfig
+from cxradar.run_config import RunConfig
 
 __all__ = ["Progress", "RunContext"]
 
@@ -37,6 +38,7 @@ class RunContext:
     month: str
     run_dir: Path
     config: IdentifyConfig
+    settings: RunConfig
     model_kind: str = "logit"
     engine: str = "duckdb"
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)

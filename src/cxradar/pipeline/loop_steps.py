@@ -28,7 +28,7 @@ def evaluate_last_campaign(ctx: RunContext) -> None:
     """Evaluate the campaign designed last month (before the pool update, so its exits count)."""
     from cxradar.campaigns.step import evaluate_campaign_step
 
-    report = evaluate_campaign_step(ctx.run_dir, ctx.data_dir, ctx.month)
+    report = evaluate_campaign_step(ctx.run_dir, ctx.data_dir, ctx.month, {"campaign": ctx.settings.campaign})
     if report.get("evaluated"):
         _sections(ctx)["campaign_evaluation"] = report
     actions = ctx.run_dir / "care_actions.parquet"
@@ -42,16 +42,18 @@ def evaluate_last_campaign(ctx: RunContext) -> None:
 
 def survey_and_csi(ctx: RunContext) -> None:
     """The month's survey summary with the CSI index and IPMA (PLS path model)."""
-    from cxradar.csi import survey_report
+    from cxradar.survey import survey_report
 
-    _sections(ctx)["survey"] = survey_report(ctx.tables_dir, ctx.month)
+    _sections(ctx)["survey"] = survey_report(ctx.tables_dir, ctx.month, ctx.settings.survey)
 
 
 def assign_care(ctx: RunContext) -> None:
     """Assign care strategies to the flagged customers and design the month's campaign."""
     from cxradar.campaigns.step import care_step
 
-    _sections(ctx)["care"] = care_step(ctx.run_dir, ctx.data_dir, ctx.month)
+    s = ctx.settings
+    config = {"rules": s.rules, "policies": s.policies, "campaign": s.campaign}
+    _sections(ctx)["care"] = care_step(ctx.run_dir, ctx.data_dir, ctx.month, config)
 
 
 def churn_outlook(ctx: RunContext) -> None:
@@ -60,7 +62,7 @@ def churn_outlook(ctx: RunContext) -> None:
         from cxradar.churn import churn_step
     except ImportError:  # churn is optional until its package lands
         return
-    _sections(ctx)["churn"] = churn_step(ctx.run_dir, ctx.tables_dir, ctx.month)
+    _sections(ctx)["churn"] = churn_step(ctx.run_dir, ctx.tables_dir, ctx.month, ctx.settings.churn)
 
 
 def write_summary(ctx: RunContext) -> None:

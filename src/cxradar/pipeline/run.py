@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cxradar.errors import ConfigError, UnreadableFileError, did_you_mean
-from cxradar.identify.config import IdentifyConfig, load_identify_config
+from cxradar.identify.config import IdentifyConfig
 from cxradar.models import KINDS
+from cxradar.models.settings import using_settings
 from cxradar.months import parse_month
 from cxradar.pipeline.context import Progress, RunContext
 from cxradar.pipeline.steps import STEPS
+from cxradar.run_config import RunConfig, load_run_config
 
 __all__ = ["OPTIONAL_STEPS", "run_month"]
 
@@ -25,7 +28,7 @@ def run_month(
     month: str,
     run_dir: Path,
     *,
-    config: IdentifyConfig | Path | None = None,
+    config: RunConfig | IdentifyConfig | Path | None = None,
     model_kind: str = "logit",
     progress: Progress | None = None,
     skip: Collection[str] = (),
@@ -56,15 +59,24 @@ def run_month(
             f"step '{name}' cannot be skipped.{did_you_mean(name, OPTIONAL_STEPS)}",
             fix=f"skip only optional steps: {', '.join(OPTIONAL_STEPS)}",
         )
-    cfg = config if isinstance(config, IdentifyConfig) else load_identify_config(config)
+    if isinstance(config, RunConfig):
+        settings = config
+    elif isinstance(config, IdentifyConfig):
+        settings = replace(load_run_config(), identify=config)
+    else:
+        settings = load_run_config(config)
     run_dir.mkdir(parents=True, exist_ok=True)
-    ctx = RunContext(data_dir=data_dir, month=month, run_dir=run_dir, config=cfg, model_kind=model_kind)
-    for done, (name, step) in enumerate(STEPS, start=1):
-        if name in skip:
-            continue
-        started = time.perf_counter()
-        step(ctx)
-        ctx.timings[name] = round(time.perf_counter() - started, 2)
-        if progress is not None:
-            progress(name, done, len(STEPS))
+    ctx = RunContext(
+        data_dir=data_dir, month=month, run_dir=run_dir, config=settings.identify, settings=settings,
+        model_kind=model_kind,
+    )  # fmt: skip
+    with using_settings(settings.models):
+        for done, (name, step) in enumerate(STEPS, start=1):
+            if name in skip:
+                continue
+            started = time.perf_counter()
+            step(ctx)
+            ctx.timings[name] = round(time.perf_counter() - started, 2)
+            if progress is not None:
+                progress(name, done, len(STEPS))
     return {**ctx.results["summary"], "timings": dict(ctx.timings)}

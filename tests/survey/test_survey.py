@@ -9,9 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxradar.csi.survey import band_summary, compare_groups, prepare_responses, score_distribution, wave_trend
-from cxradar.csi.survey_config import load_survey_config
 from cxradar.errors import ConfigError, MissingColumnError
+from cxradar.survey.config import load_survey_config
+from cxradar.survey.scores import (
+    band_summary,
+    compare_groups,
+    prepare_responses,
+    score_distribution,
+    wave_trend,
+)
 
 CONFIG = load_survey_config()
 

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cxradar.cli import cli
-from cxradar.csi.report import build_survey_views, load_survey_tables, survey_report
-from cxradar.csi.survey_html import bar_svg, render_survey_html
 from cxradar.errors import DataError, UnreadableFileError
+from cxradar.survey.html_page import bar_svg, render_survey_html
+from cxradar.survey.report import build_survey_views, load_survey_tables, survey_report
 
 pytestmark = pytest.mark.slow
 

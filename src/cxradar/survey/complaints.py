@@ -13,10 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxradar.csi.survey_config import SurveyConfig
-from cxradar.csi.survey_stats import wilson_interval
 from cxradar.errors import MissingColumnError
 from cxradar.months import month_start
+from cxradar.survey.config import SurveyConfig
+from cxradar.survey.stats import wilson_interval
 
 __all__ = [
     "complaint_concentration",
