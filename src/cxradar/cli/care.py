@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
 from rich.table import Table
 
 from cxradar.cli._common import console, progress
@@ -172,6 +171,8 @@ def pending(run_dir: Path, msisdn: str, at: str | None, as_json: bool) -> None:
     Example:  cxradar care pending runs/ --msisdn 13812345678 --at '2026-11-05 10:30'
     Reads RUN_DIR/care/*/pending_care.parquet; writes nothing.
     """
+    import pandas as pd
+
     from cxradar.care.pending import lookup_pending
 
     when = pd.Timestamp(at) if at else pd.Timestamp.now()
@@ -225,6 +226,8 @@ def deliver(
     Updates RUN_DIR/care/MONTH/pending_care.parquet and the campaign's care_plan/care_actions
     (delivered_at, outcome) atomically; re-running with the same contacts changes nothing.
     """
+    import pandas as pd
+
     from cxradar.care.io import read_table, write_parquet
     from cxradar.care.pending import deliver_from_contacts, record_delivery, sync_care_actions
     from cxradar.errors import DataError

@@ -6,20 +6,24 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 from rich.table import Table
 
 from cxradar.cli._common import console, progress
 from cxradar.errors import UnreadableFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["csi", "read_table"]
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV (UTF-8, else GB18030 as Chinese systems export) or Parquet file."""
+    import pandas as pd
+
     suffix = path.suffix.lower()
     try:
         if suffix in (".parquet", ".pq"):
