@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import cxradar
 from cxradar import errors
 
@@ -27,8 +31,20 @@ def test_every_error_derives_from_the_base() -> None:
             assert issubclass(obj, errors.CxradarError), name
 
 
-def test_error_message_ends_with_fix() -> None:
-    error = errors.DataError(
-        "column 'age' value 'abc' in subscribers.csv row 3 is not an integer", fix="correct the value"
+def test_a_real_user_error_is_one_red_line_naming_the_place_and_the_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The error shape through the real front door: a typo in a settings file."""
+    from cxradar.cli import main
+
+    bad = tmp_path / "run.yaml"
+    bad.write_text("churn:\n  horizon_month: 2\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["config", "show", "--config", str(bad)])
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(
+        f"Error: {bad}:2: unknown setting 'churn.horizon_month'. Did you mean 'horizon_months'?"
     )
-    assert str(error).endswith("fix: correct the value")
+    assert " — fix: use one of: " in err

@@ -22,7 +22,8 @@ MONTH = "2026-09"
 
 @pytest.fixture(scope="module")
 def operator(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    simulate = pytest.importorskip("cxradar.simulate").simulate
+    from cxradar.simulate import simulate
+
     folder = tmp_path_factory.mktemp("operator")
     simulate(4000, 4, 1, folder, end_month="2026-09")
     return folder
