@@ -201,7 +201,7 @@ def fit(
     \b
     Example:
       cxradar model fit telco.csv --target Churn --positive Yes --id customerID --kind logit --out churn.json
-    Writes the model file given by --out; prints the coefficient summary for logit models.
+    Writes the model file given by --out; prints the model's summary (coefficients, gains or edges).
     """
     from cxradar.models import prepare_table, save_model
 
@@ -218,16 +218,13 @@ def fit(
     console.print(
         f"[green]Saved {kind} model to {out}[/green] ({len(flat.y)} rows, threshold {fitted.threshold_:.4f})"
     )
-    if hasattr(fitted, "summary"):
-        summary = fitted.summary().head(25)
-        grid = Table(title="coefficients 系数")
-        for col in ("term", "coef", "se", "p", "odds_ratio"):
-            grid.add_column(col)
-        for row in summary.itertuples():
-            grid.add_row(
-                str(row.term), f"{row.coef:.4f}", f"{row.se:.4f}", f"{row.p:.3g}", f"{row.odds_ratio:.3f}"
-            )
-        console.print(grid)
+    summary = fitted.summary.head(25)  # every fitted model has one (coefficients, gains or edges)
+    grid = Table(title=f"{kind} summary 模型摘要")
+    for col in summary.columns:
+        grid.add_column(str(col))
+    for row in summary.itertuples(index=False):
+        grid.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(grid)
 
 
 @model.command("score")

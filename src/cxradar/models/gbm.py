@@ -205,6 +205,23 @@ class GBMModel(BinaryClassifier):
         raw = contrib.to_numpy(dtype="float64").sum(axis=1) + float(contrib.attrs.get("bias", 0.0))
         return np.asarray(self.calibrator_(expit(raw)))
 
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Per input feature: total gain, its share, and the number of splits (no intervals)."""
+        check_is_fitted(self, "booster_")
+        gain = self.booster_.feature_importance(importance_type="gain")
+        splits = self.booster_.feature_importance(importance_type="split")
+        total = float(gain.sum()) or 1.0
+        table = pd.DataFrame(
+            {
+                "feature": list(self.feature_names_in_),
+                "gain": gain,
+                "gain_share": gain / total,
+                "splits": splits,
+            }
+        )
+        return table.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
+
     def to_dict(self) -> dict[str, Any]:
         check_is_fitted(self, "booster_")
         return {
