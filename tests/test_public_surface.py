@@ -48,3 +48,30 @@ def test_a_real_user_error_is_one_red_line_naming_the_place_and_the_fix(
         f"Error: {bad}:2: unknown setting 'churn.horizon_month'. Did you mean 'horizon_months'?"
     )
     assert " — fix: use one of: " in err
+
+
+def _documented() -> dict[str, list[str]]:
+    """Package -> names listed in docs/api.md (``## `package` `` then ``- `name` ...`` lines)."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    out: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        if line.startswith("## `"):
+            current = line.split("`")[1]
+            out[current] = []
+        elif line.startswith("- `") and current:
+            out[current].append(line.split("`")[1])
+    return out
+
+
+def test_every_package_exports_exactly_what_docs_api_lists() -> None:
+    """HTTPX-style: ``__all__`` is the documented surface, and every name in it exists."""
+    import importlib
+
+    documented = _documented()
+    assert "cxradar.identify" in documented and "cxradar.survey" in documented
+    for package, names in documented.items():
+        module = importlib.import_module(package)
+        assert sorted(module.__all__) == sorted(names), f"{package}: update docs/api.md or __all__"
+        for name in names:
+            assert hasattr(module, name), f"{package}.{name}"

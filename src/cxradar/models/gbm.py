@@ -8,7 +8,7 @@ With ``early_stopping_rounds`` an internal stratified split picks the number of 
 calibration map (Platt or isotonic) and the operating threshold on rows the trees did not see;
 the final booster is then refitted on all rows with that many rounds. Reasons use LightGBM's own
 TreeSHAP contributions (``pred_contrib=True``), shared between rows with the same split pattern
-(:mod:`cxradar.models.treeshap`). Deterministic for a given ``random_state``.
+(:mod:`cxradar.models._treeshap`). Deterministic for a given ``random_state``.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from scipy.special import expit
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
+from cxradar.models._treeshap import Split, pattern_contributions, tree_splits
 from cxradar.models.base import BinaryClassifier, Calibrator
 from cxradar.models.preprocess import is_categorical
 from cxradar.models.preprocess import text_values as _text_values
-from cxradar.models.treeshap import Split, pattern_contributions, tree_splits
 
 __all__ = ["GBMModel"]
 
