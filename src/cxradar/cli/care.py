@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 
@@ -96,6 +95,8 @@ def assign(
 
 
 def _print_counts(title: str, summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("what 项目")
     table.add_column("value 数量", justify="right")

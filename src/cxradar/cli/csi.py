@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 from cxradar.errors import UnreadableFileError
@@ -61,6 +60,8 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def _print_report(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
     weighted = "weighted" if report["weighted"] else "unweighted"
     console.print(
         f"[bold]CSI 满意度指数[/bold] model [cyan]{report['model']}[/cyan], scheme {report['scheme']}, "

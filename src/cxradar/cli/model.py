@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 from cxradar.errors import DataError, UnreadableFileError
@@ -140,6 +139,8 @@ def cv(
       cxradar model cv wide.parquet --target 'overall<=6' --id msisdn --kind bn-logit --json
     Prints AUC, precision, recall, F1, lifts, threshold, Brier (means over folds); writes nothing.
     """
+    from rich.table import Table
+
     from cxradar.models import cross_validate, prepare_table
 
     flat = prepare_table(
@@ -203,6 +204,8 @@ def fit(
       cxradar model fit telco.csv --target Churn --positive Yes --id customerID --kind logit --out churn.json
     Writes the model file given by --out; prints the model's summary (coefficients, gains or edges).
     """
+    from rich.table import Table
+
     from cxradar.models import prepare_table, save_model
 
     flat = prepare_table(

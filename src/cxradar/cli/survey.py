@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 
@@ -32,6 +31,8 @@ def _num(value: float | None) -> str:
 
 
 def _print_headline(summary: dict[str, Any], out: Path) -> None:
+    from rich.table import Table
+
     overall = summary["overall"]
     table = Table(title=f"满意度调查 Survey {summary['month']}", show_header=True)
     table.add_column("指标 figure")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 
@@ -151,6 +150,8 @@ def _source(table: str, file: str | None) -> str:
 
 
 def _print(report: ValidationReport) -> None:
+    from rich.table import Table
+
     from cxradar.contract.report import TABLE_STATUSES
 
     table = Table(title="Validation 数据校验", title_justify="left")
