@@ -28,7 +28,7 @@ setup: $(STAMP)  ## create .venv from uv.lock (idempotent)
 demo: $(STAMP)  ## simulate a 50,000-subscriber operator and run the monthly cycle on it
 	$(RUN)/cxradar demo --out $(DEMO_DIR)
 
-test: $(STAMP)  ## the whole test suite (what CI runs)
+test: lint  ## ruff, mypy, the import contracts, then the whole test suite (what CI runs)
 	$(RUN)/python -m pytest -n 2 --dist loadfile -q
 
 lint: $(STAMP)  ## ruff, mypy and the import-layer contract

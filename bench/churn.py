@@ -35,8 +35,8 @@ from cxradar.churn import (
     score_churn,
 )
 from cxradar.features import build_features
-from cxradar.identify.labels import month_shift
 from cxradar.models import load_model
+from cxradar.months import month_shift
 from cxradar.simulate import simulate
 
 

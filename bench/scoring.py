@@ -28,9 +28,9 @@ import pandas as pd
 
 from cxradar.features import build_features
 from cxradar.identify import load_identify_config
-from cxradar.identify.labels import month_shift
 from cxradar.identify.predicted import train_identifier
 from cxradar.models import contribution_aliases, make_model, reasons_from_contributions, to_sql
+from cxradar.months import month_shift
 from cxradar.simulate import simulate
 
 N_ROWS = 1_000_000

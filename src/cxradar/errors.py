@@ -15,6 +15,9 @@ red line and exit with code 1; ``--debug`` shows the traceback.
     │   └── DataQualityError      data failed validation badly enough to stop (see quarantine)
     ├── StateError                steps run out of order (e.g. pool months must be consecutive)
     ├── ModelError                a model cannot be fitted or used (e.g. not fitted, one class)
+    │   └── ModelInputError       the table given to a model has the wrong shape or values
+    │       ├── FeatureMismatchError  the columns differ from those the model was fitted on
+    │       └── TargetError           the target is not a binary label
     └── EngineError               the SQL engine (DuckDB / Spark) failed on a query
 """
 
@@ -29,9 +32,12 @@ __all__ = [
     "DataError",
     "DataQualityError",
     "EngineError",
+    "FeatureMismatchError",
     "MissingColumnError",
     "ModelError",
+    "ModelInputError",
     "StateError",
+    "TargetError",
     "UnreadableFileError",
     "did_you_mean",
     "reject_unknown_keys",
@@ -73,6 +79,19 @@ class StateError(CxradarError):
 
 class ModelError(CxradarError):
     """A model cannot be fitted or used as asked."""
+
+
+class ModelInputError(ModelError, ValueError):
+    """A model was given data it cannot use. Also a ``ValueError``, as scikit-learn's estimator
+    checks and tools expect of bad input."""
+
+
+class FeatureMismatchError(ModelInputError):
+    """The table to score does not have the columns the model was fitted on."""
+
+
+class TargetError(ModelInputError):
+    """The target is not a binary label (one class, many classes, continuous, missing)."""
 
 
 class EngineError(CxradarError):

@@ -83,7 +83,7 @@ def test_stratified_shares_and_reproducibility() -> None:
 def test_care_actions_follow_the_contract() -> None:
     actions, _, _ = design_campaign(
         _selected(300), campaign="c2", assigned_at=pd.Timestamp("2026-11-01 09:00"),
-        cfg=replace(CampaignConfig(), min_control_share=0.1),
+        cfg=replace(load_campaign_config(), min_control_share=0.1),
     )  # fmt: skip
     contract = load_contracts()["care_actions"]
     assert list(actions.columns) == [*contract.column_names, "remedy"] == CARE_ACTION_COLUMNS

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cxradar.campaigns.config import CampaignConfig
+from cxradar.campaigns.config import load_campaign_config
 from cxradar.campaigns.evaluate import evaluate_campaign, mark_resolved
 
 
@@ -46,7 +47,7 @@ def outcomes() -> pd.DataFrame:
 
 
 def test_effects_by_hand(plan: pd.DataFrame, outcomes: pd.DataFrame) -> None:
-    r = evaluate_campaign(plan, outcomes, cfg=CampaignConfig(), population=100)
+    r = evaluate_campaign(plan, outcomes, cfg=load_campaign_config(), population=100)
     sat = r["satisfaction_itt"]
     # treatment mean 8, control mean 6 -> diff 2; control sd = 1; se = sqrt(1/4 + 1/3)
     assert sat["diff"] == pytest.approx(2.0)
@@ -86,7 +87,7 @@ def test_seed_arithmetic_of_the_contribution() -> None:
 
 
 def test_cost_and_roi(plan: pd.DataFrame, outcomes: pd.DataFrame) -> None:
-    cfg = CampaignConfig()
+    cfg = load_campaign_config()
     r = evaluate_campaign(plan, outcomes, cfg=cfg)
     # attempted: outbound 3.0 + 2 sms 0.05 (wait_for_contact not delivered -> no cost);
     # remedies delivered: billing 20 + network 10
@@ -115,6 +116,6 @@ def test_without_delivery_records_participation_is_assumed(
 
 
 def test_mark_resolved_only_treated_delivered_and_good(plan: pd.DataFrame, outcomes: pd.DataFrame) -> None:
-    out = mark_resolved(plan, outcomes, CampaignConfig(resolved_at_or_above=8))
+    out = mark_resolved(plan, outcomes, replace(load_campaign_config(), resolved_at_or_above=8))
     assert out.loc[out["outcome"] == "resolved", "id"].tolist() == ["c-0", "c-1", "c-2"]
     assert out.loc[3, "outcome"] is pd.NA or pd.isna(out.loc[3, "outcome"])  # 7 < 8 and not delivered

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import openpyxl
@@ -10,8 +9,7 @@ import pandas as pd
 import pytest
 
 from cxradar.care.io import write_csv_bom, write_excel
-from cxradar.care.lists import LIST_HEADERS, channel_lists, hash_msisdn, mask_msisdn
-from cxradar.errors import ConfigError
+from cxradar.care.lists import LIST_HEADERS, channel_lists
 
 
 @pytest.fixture
@@ -29,15 +27,6 @@ def plan() -> pd.DataFrame:
             "script_en": ["care call", "bill", "sms", "x"],
         }
     )
-
-
-def test_mask_and_hash() -> None:
-    s = pd.Series(["13812341234"])
-    assert mask_msisdn(s).tolist() == ["138****1234"]
-    expected = hashlib.sha256(b"salt13812341234").hexdigest()
-    assert hash_msisdn(s, "salt").tolist() == [expected]
-    with pytest.raises(ConfigError, match="salt"):
-        hash_msisdn(s, "")
 
 
 def test_lists_split_by_channel_and_day_without_control(plan: pd.DataFrame) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from cxradar.care.assign import assign_care, flagged_customers
-from cxradar.care.policies import Policies, apply_policies, expected_value, load_policies
+from cxradar.care.policies import apply_policies, expected_value, load_policies
 from cxradar.care.rules import apply_rules, load_rules
 from cxradar.errors import ConfigError
 
@@ -42,7 +42,7 @@ def test_shipped_policies_load() -> None:
 
 
 def test_quiet_hours_span_midnight() -> None:
-    p = Policies(quiet_start=time(21, 0), quiet_end=time(9, 0))
+    p = replace(load_policies(), quiet_start=time(21, 0), quiet_end=time(9, 0))
     assert p.is_quiet(pd.Timestamp("2026-11-01 22:30"), "outbound")
     assert p.is_quiet(pd.Timestamp("2026-11-01 08:59"), "outbound")
     assert not p.is_quiet(pd.Timestamp("2026-11-01 09:00"), "outbound")
@@ -53,7 +53,7 @@ def test_unknown_policy_field_names_line(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("version: 1\ncapacity:\n  outbund: {per_day: 5}\n", encoding="utf-8")
     with pytest.raises(
-        ConfigError, match=r"p.yaml:3: capacity: unknown field 'outbund'. Did you mean 'outbound'"
+        ConfigError, match=r"p.yaml:3: unknown setting 'capacity.outbund'. Did you mean 'outbound'"
     ):
         load_policies(path)
 
@@ -67,7 +67,7 @@ def test_expected_value_is_probability_times_value_times_effect() -> None:
             "churn_probability": [0.2, 0.0],
         }
     )
-    p = Policies(explicit_probability=0.9)
+    p = replace(load_policies(), explicit_probability=0.9)
     ev = expected_value(decided, p)
     # 1 - (1 - 0.5)(1 - 0.2) = 0.6; 0.6 x 100 x 1.0 = 60.  Explicit: 0.9 x 50 x 0.6 = 27.
     assert ev.tolist() == pytest.approx([60.0, 27.0])

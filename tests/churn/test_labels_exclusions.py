@@ -95,7 +95,7 @@ def test_unknown_setting_says_did_you_mean(tmp_path) -> None:
     bad.write_text("horizon_month: 2\n", encoding="utf-8")
     with pytest.raises(
         ConfigError,
-        match=r"churn\.yaml: unknown churn setting 'horizon_month'\. Did you mean 'horizon_months'",
+        match=r"churn\.yaml:1: unknown setting 'horizon_month'\. Did you mean 'horizon_months'",
     ):
         load_churn_config(bad)
     with pytest.raises(ConfigError, match="port_out"):

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def data() -> Path:
     if not DATA.is_dir():
-        pytest.skip(f"reference data not found at {DATA}")
+        pytest.fail(f"reference data not found at {DATA} - the tests read ../shared/data", pytrace=False)
     return DATA
 
 

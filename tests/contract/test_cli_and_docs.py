@@ -114,7 +114,8 @@ def test_contract_loader_suggests_the_closest_field(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_simulator_output_validates_without_quarantine(tmp_path: Path) -> None:
-    simulate = pytest.importorskip("cxradar.simulate").simulate
+    from cxradar.simulate import simulate
+
     simulate(2000, 6, 1, tmp_path / "sim")
     report = validate_dir(tmp_path / "sim", tmp_path / "out")
     assert report.usable, report.reasons

@@ -14,7 +14,13 @@ from cxradar.csi import csi_report
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "ecsi-mobi"
 MOBI = DATA / "mobi.csv"
-pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="mobi data absent")
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_present() -> None:
+    """Missing reference data is a failure, never a skip."""
+    if not DATA.is_dir():
+        pytest.fail(f"reference data {DATA} is missing - the tests read ../shared/data", pytrace=False)
 
 
 def test_json_has_the_documented_keys_and_reference_values() -> None:

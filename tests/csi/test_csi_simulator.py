@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import cxradar.simulate as simulate_module
 from cxradar.csi import csi_report
-
-simulate_module = pytest.importorskip("cxradar.simulate")
 
 
 @pytest.mark.parametrize("seed", [1, 2])

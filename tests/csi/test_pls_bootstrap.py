@@ -47,7 +47,7 @@ def test_bca_matches_scipy(seed: int) -> None:
 @pytest.fixture(scope="module")
 def fitted() -> PLSPathModel:
     if not DATA.is_dir():
-        pytest.skip("mobi data absent")
+        pytest.fail("mobi data absent - the tests read ../shared/data", pytrace=False)
     return PLSPathModel(model="ecsi").fit(pd.read_csv(DATA / "mobi.csv"))
 
 
@@ -111,7 +111,7 @@ def test_bad_arguments_are_refused(fitted: PLSPathModel) -> None:
 def test_bootstrap_with_missing_answers_and_weights_matches_resample_by_resample(missing: str) -> None:
     """Each batched resample equals fitting that resample alone (rows repeated by their counts)."""
     if not DATA.is_dir():
-        pytest.skip("mobi data absent")
+        pytest.fail("mobi data absent - the tests read ../shared/data", pytrace=False)
     frame = pd.read_csv(DATA / "mobi.csv").astype(float)
     frame = frame.mask(np.random.default_rng(2).random(frame.shape) < 0.05)
     weights = np.random.default_rng(3).uniform(0.5, 2.0, len(frame))

@@ -65,7 +65,7 @@ def test_mode_b_with_a_single_item_outcome_is_ols(seed: int) -> None:
 def test_pairwise_missing_uses_pandas_pairwise_correlations() -> None:
     frame = pd.read_csv(DATA / "mobi.csv") if DATA.is_dir() else None
     if frame is None:
-        pytest.skip("mobi data absent")
+        pytest.fail("mobi data absent - the tests read ../shared/data", pytrace=False)
     rng = np.random.default_rng(7)
     holes = frame.astype(float).mask(rng.random(frame.shape) < 0.1)
     model = PLSPathModel(model="ecsi", missing="pairwise").fit(holes)
@@ -75,7 +75,7 @@ def test_pairwise_missing_uses_pandas_pairwise_correlations() -> None:
 
 def test_mean_replacement_equals_fitting_the_imputed_table() -> None:
     if not DATA.is_dir():
-        pytest.skip("mobi data absent")
+        pytest.fail("mobi data absent - the tests read ../shared/data", pytrace=False)
     frame = pd.read_csv(DATA / "mobi.csv").astype(float)
     holes = frame.mask(np.random.default_rng(3).random(frame.shape) < 0.08)
     model = PLSPathModel(model="ecsi", missing="mean").fit(holes)
@@ -136,7 +136,7 @@ def test_templates_load_and_share_the_yaml_shape() -> None:
 
 def test_acsi_template_fits_mobi() -> None:
     if not DATA.is_dir():
-        pytest.skip("mobi data absent")
+        pytest.fail("mobi data absent - the tests read ../shared/data", pytrace=False)
     model = PLSPathModel(model="acsi").fit(pd.read_csv(DATA / "mobi.csv"))
     assert model.path_coefficients_.loc["Quality", "Satisfaction"] > 0.5
     assert 60 < model.index_["Satisfaction"] < 80

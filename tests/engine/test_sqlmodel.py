@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from cxradar.contract.schema import load_contracts
-from cxradar.engine import load_models, month_params, order_models, parse_model, parse_month, render
+from cxradar.engine import load_models, month_params, order_models, parse_model, render
 from cxradar.errors import ConfigError
+from cxradar.months import month_date as parse_month
 
 SOURCES = set(load_contracts())
 

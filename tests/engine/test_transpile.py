@@ -40,9 +40,13 @@ def test_scope_explode_becomes_lateral_view_explode() -> None:
 
 @pytest.mark.parametrize("engine", ["spark", "hive"])
 def test_input_views_transpile(engine: str) -> None:
+    dialect = ENGINES[engine].sqlglot_dialect
     for contract in load_contracts().values():
-        transpile(conform_sql(contract, "raw_t", contract.column_names, where="t"), engine)
-        transpile(empty_sql(contract), engine)
+        for sql in (conform_sql(contract, "raw_t", contract.column_names, where="t"), empty_sql(contract)):
+            out = transpile(sql, engine)
+            # the rewritten query parses in the target dialect and still yields every contract column
+            names = [e.alias_or_name for e in sqlglot.parse_one(out, read=dialect).expressions]
+            assert names == contract.column_names, (contract.name, engine)
 
 
 def test_untranslatable_sql_is_an_engine_error() -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
 from cxradar.errors import StateError
 from cxradar.identify import load_identify_config, update_pool
-from cxradar.identify.config import PoolConfig
 
 A, B, C, D = "13800000001", "13800000002", "13800000003", "13800000004"
 CONFIG = load_identify_config()
@@ -122,7 +123,7 @@ def test_three_entry_signals_with_reasons_dates_and_causes() -> None:
 
 
 def test_thresholds_come_from_config() -> None:
-    strict = PoolConfig(low_rating_at_or_below=3, low_survey_at_or_below=7)
+    strict = replace(load_identify_config().pool, low_rating_at_or_below=3, low_survey_at_or_below=7)
     pool, _ = update_pool(
         None,
         "2026-09",

@@ -33,5 +33,5 @@ def table() -> tuple[pd.DataFrame, np.ndarray]:
 @pytest.fixture
 def data_dir() -> Path:
     if not DATA.is_dir():
-        pytest.skip(f"reference data not found at {DATA}")
+        pytest.fail(f"reference data not found at {DATA} - the tests read ../shared/data", pytrace=False)
     return DATA

@@ -72,7 +72,7 @@ def test_bn_logit_selects_the_markov_blanket() -> None:
     X, y = make_table(17, 2000)
     model = BNLogitModel().fit(X, y)
     assert model.selected_ == model.network_.markov_blanket_
-    assert set(model.summary()["feature"]) - {""} <= set(model.selected_)
+    assert set(model.summary["feature"]) - {""} <= set(model.selected_)
 
 
 def test_gbm_shap_contributions_sum_to_raw_score_and_are_deterministic() -> None:

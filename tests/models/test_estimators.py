@@ -96,3 +96,23 @@ def test_calibration_improves_brier_of_an_overconfident_gbm() -> None:
     assert b_cal < b_uncal - 0.005, (b_cal, b_uncal)
     iso = GBMModel(**raw, calibration="isotonic").fit(X, y)
     assert brier_score_loss(test_y, iso.predict_proba(test_X)[:, 1]) < b_uncal
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_every_fitted_model_has_a_summary_table(estimator: object) -> None:
+    """One contract: ``summary`` is a property holding a DataFrame on every fitted model."""
+    import numpy as np
+    import pandas as pd
+    from sklearn.base import clone
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300)})
+    y = (X["a"] + rng.normal(scale=0.5, size=300) > 0).astype(int)
+    fitted = clone(estimator).fit(X, y)
+    assert isinstance(type(fitted).summary, property)
+    table = fitted.summary
+    assert isinstance(table, pd.DataFrame) and len(table) > 0
+    if hasattr(fitted, "summary_at"):  # models with intervals take alpha, as lifelines does
+        wide, narrow = fitted.summary_at(0.01), fitted.summary_at(0.2)
+        assert ((wide["ci_high"] - wide["ci_low"]) > (narrow["ci_high"] - narrow["ci_low"])).all()
+        assert np.allclose(fitted.summary["ci_high"], fitted.summary_at(0.05)["ci_high"])

@@ -21,7 +21,7 @@ def test_summary_matches_statsmodels_without_penalty() -> None:
     model = LogitModel(C=1e8).fit(X, y)
     design = sm.add_constant(model.preprocessor_.transform(X))
     ref = sm.Logit(y, design).fit(disp=0)
-    summary = model.summary()
+    summary = model.summary
     np.testing.assert_allclose(summary["coef"], ref.params, rtol=1e-3, atol=1e-4)
     np.testing.assert_allclose(summary["se"], ref.bse, rtol=1e-3)
     np.testing.assert_allclose(summary["p"], ref.pvalues, rtol=1e-2, atol=1e-6)

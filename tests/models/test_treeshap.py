@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from cxradar.models import make_model
-from cxradar.models.treeshap import pattern_contributions, tree_splits
+from cxradar.models._treeshap import pattern_contributions, tree_splits
 
 
 def _table(seed: int, n: int) -> tuple[pd.DataFrame, np.ndarray]:

@@ -17,7 +17,7 @@ def test_unknown_parameter_suggests_the_closest(tmp_path: Path) -> None:
     bad.write_text("segmnets: {mass: 0.5}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="Did you mean 'segments'"):
         load_params(bad)
-    with pytest.raises(ConfigError, match="unknown simulator parameter"):
+    with pytest.raises(ConfigError, match=r"unknown setting 'voice\.means'"):
         load_params().with_overrides({"voice": {"means": {}}})
 
 

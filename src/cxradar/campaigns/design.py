@@ -19,7 +19,7 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.power import TTestIndPower
 
-from cxradar.campaigns.config import CampaignConfig
+from cxradar.campaigns.config import CampaignConfig, load_campaign_config
 from cxradar.errors import MissingColumnError
 
 __all__ = [
@@ -104,7 +104,7 @@ def design_campaign(
     plan has every decision column plus group, stratum and id; report has the power calculation
     and the group counts per stratum. ``control_share`` overrides the power calculation.
     """
-    cfg = cfg or CampaignConfig()
+    cfg = cfg or load_campaign_config()
     for col in ("msisdn", "kinds", "segment", "strategy", "channel"):
         if col not in selected.columns:
             raise MissingColumnError(

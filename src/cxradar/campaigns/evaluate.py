@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxradar.campaigns.config import CampaignConfig
+from cxradar.campaigns.config import CampaignConfig, load_campaign_config
 from cxradar.campaigns.stats import effect_on_treated, mean_diff, prop_diff
 from cxradar.errors import MissingColumnError
 
@@ -97,7 +97,7 @@ def evaluate_campaign(
     primary_kind, segment, value, remedy, delivered_at, outcome); ``outcomes``: see
     :func:`normalise_outcomes`; ``population``: active subscribers (for the contribution).
     """
-    cfg = cfg or CampaignConfig()
+    cfg = cfg or load_campaign_config()
     for col in ("msisdn", "group", "strategy", "channel"):
         if col not in plan.columns:
             raise MissingColumnError(
@@ -195,7 +195,7 @@ def mark_resolved(
 ) -> pd.DataFrame:
     """care_actions with ``outcome = resolved`` for treated, reached customers whose post-care answer
     is at least ``resolved_at_or_above`` (customers whom care fixed exit the explicit pool)."""
-    cfg = cfg or CampaignConfig()
+    cfg = cfg or load_campaign_config()
     o = normalise_outcomes(outcomes).set_index("msisdn")["post"]
     out = actions.copy()
     delivered, _ = _delivered(out)

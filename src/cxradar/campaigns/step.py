@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from cxradar.campaigns.config import load_campaign_config
+from cxradar.campaigns.config import CampaignConfig, load_campaign_config
 from cxradar.campaigns.design import CARE_ACTION_COLUMNS, design_campaign
 from cxradar.campaigns.evaluate import evaluate_campaign, mark_resolved
 from cxradar.campaigns.outcomes import outcomes_from_tables, simulated_outcomes
@@ -38,9 +38,10 @@ from cxradar.campaigns.uplift import XLearner, qini_coefficient, uplift_features
 from cxradar.care.assign import assign_care, flagged_customers
 from cxradar.care.io import read_dnd, read_table, write_json, write_parquet
 from cxradar.care.pending import deliver_from_contacts, expire_pending, make_pending, sync_care_actions
-from cxradar.care.policies import load_policies
-from cxradar.care.rules import apply_rules, load_rules
+from cxradar.care.policies import Policies, load_policies
+from cxradar.care.rules import RuleSet, apply_rules, load_rules
 from cxradar.errors import StateError
+from cxradar.months import month_shift, month_start
 
 __all__ = [
     "assign_month",
@@ -49,17 +50,17 @@ __all__ = [
     "evaluate_campaign_month",
     "evaluate_campaign_step",
     "load_table",
-    "month_start",
 ]
 
 
-def month_start(month: str, shift: int = 0) -> pd.Timestamp:
-    """First day of ``month`` ('YYYY-MM') shifted by whole months."""
-    return pd.Timestamp(f"{month}-01") + pd.DateOffset(months=shift)
-
-
 def _prev(month: str) -> str:
-    return f"{month_start(month, -1):%Y-%m}"
+    return month_shift(month, -1)
+
+
+def _settings(config: dict[str, Any], key: str, kind: type, load: Any) -> Any:
+    """``config[key]`` when it is already loaded settings (a run's RunConfig section), else loaded from the path."""
+    given = config.get(key)
+    return given if isinstance(given, kind) else load(given)
 
 
 def load_table(
@@ -142,8 +143,8 @@ def assign_month(
             f"{potential_path} does not exist, so there is nobody to care for in {month}",
             fix=f"run 'cxradar run {data_dir} --month {month} --out {run_dir}' first",
         )
-    rules = load_rules(config.get("rules"))
-    policies = load_policies(config.get("policies"))
+    rules = _settings(config, "rules", RuleSet, load_rules)
+    policies = _settings(config, "policies", Policies, load_policies)
     seed = int(config.get("seed", 0))
     pool_path = run_dir / "pool.parquet"
     subscribers = load_table(run_dir, data_dir, "subscribers", ["msisdn", "segment", "contact_complete"])
@@ -193,8 +194,8 @@ def design_month(run_dir: Path, month: str, config: dict[str, Any] | None = None
             f"{selected_path} does not exist",
             fix=f"run 'cxradar care assign {run_dir} --month {month}' first",
         )
-    cfg = load_campaign_config(config.get("campaign"))
-    policies = load_policies(config.get("policies"))
+    cfg = _settings(config, "campaign", CampaignConfig, load_campaign_config)
+    policies = _settings(config, "policies", Policies, load_policies)
     share = config.get("control_share")
     actions, plan, design = design_campaign(
         pd.read_parquet(selected_path),
@@ -219,7 +220,7 @@ def care_step(
 ) -> dict[str, Any]:
     """Assign care for the month's flagged customers and design the campaign; write RUN_DIR/care/MONTH.
 
-    ``config`` keys (all optional): rules, policies, campaign (paths), dnd (path), priority
+    ``config`` keys (all optional): rules, policies, campaign (paths or loaded settings), dnd (path), priority
     ('risk' | 'uplift'; uplift needs last month's evaluated campaign, else risk is used), seed,
     control_share (overrides the power calculation).
     """
@@ -266,7 +267,7 @@ def evaluate_campaign_month(
     config = dict(config or {})
     run_dir, data_dir = Path(run_dir), Path(data_dir)
     prev = campaign_month
-    month = f"{month_start(prev, 1):%Y-%m}"
+    month = month_shift(prev, 1)
     folder = run_dir / "care" / prev
     plan_path = folder / "care_plan.parquet"
     if not plan_path.exists():
@@ -275,7 +276,7 @@ def evaluate_campaign_month(
             "month": month,
             "reason": f"no campaign designed for {prev} in {run_dir / 'care'}",
         }
-    cfg = load_campaign_config(config.get("campaign"))
+    cfg = _settings(config, "campaign", CampaignConfig, load_campaign_config)
     plan = pd.read_parquet(plan_path)
     surveys = load_table(run_dir, data_dir, "surveys", ["msisdn", "answered_at", "overall"])
     pending_path = folder / "pending_care.parquet"

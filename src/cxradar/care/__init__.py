@@ -5,7 +5,7 @@ care to campaign design is :func:`cxradar.campaigns.step.care_step`.
 """
 
 from cxradar.care.assign import CareAssignment, assign_care, flagged_customers
-from cxradar.care.lists import channel_lists, hash_msisdn, mask_msisdn
+from cxradar.care.lists import channel_lists
 from cxradar.care.pending import (
     deliver_from_contacts,
     expire_pending,
@@ -31,12 +31,10 @@ __all__ = [
     "expected_value",
     "expire_pending",
     "flagged_customers",
-    "hash_msisdn",
     "load_policies",
     "load_rules",
     "lookup_pending",
     "make_pending",
-    "mask_msisdn",
     "record_delivery",
     "sync_care_actions",
 ]

@@ -1,21 +1,20 @@
 """Lists for channels: who to contact, on which day, with what script and why.
 
-Pure functions: :func:`mask_msisdn` (138****1234), :func:`hash_msisdn` (salted SHA-256) and
-:func:`channel_lists`, which splits the treatment group's care actions into one table per
+A pure function: :func:`channel_lists` masks (138****1234) or keyed-hashes (HMAC-SHA256) the
+msisdn with :mod:`cxradar.msisdn` and splits the treatment group's care actions into one table per
 (channel, day) with bilingual headers. Writing CSV (UTF-8 with BOM, so Excel opens Chinese
 correctly) and Excel files is in :mod:`cxradar.care.io`.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
 from cxradar.care.rules import STRATEGIES
 from cxradar.errors import ConfigError, MissingColumnError, did_you_mean
+from cxradar.msisdn import hash_msisdn, mask_msisdn
 
-__all__ = ["ID_MODES", "LIST_HEADERS", "channel_lists", "hash_msisdn", "mask_msisdn"]
+__all__ = ["ID_MODES", "LIST_HEADERS", "channel_lists"]
 
 ID_MODES = ("mask", "hash", "plain")
 
@@ -36,21 +35,6 @@ LIST_HEADERS = {
     "decision_zh": "决策依据 decision (zh)",
     "decision_en": "decision (en)",
 }
-
-
-def mask_msisdn(msisdn: pd.Series) -> pd.Series:
-    """138****1234: first 3 and last 4 digits kept."""
-    s = msisdn.astype("string")
-    return s.str.slice(0, 3) + "****" + s.str.slice(-4)
-
-
-def hash_msisdn(msisdn: pd.Series, salt: str) -> pd.Series:
-    """Salted SHA-256 hex digest of each msisdn (the channel matches with the same salt)."""
-    if not salt:
-        raise ConfigError("hashing needs a salt", fix="pass --salt SECRET (share it with the channel)")
-    prefix = salt.encode("utf-8")
-    values = [hashlib.sha256(prefix + str(m).encode("utf-8")).hexdigest() for m in msisdn.to_numpy()]
-    return pd.Series(values, index=msisdn.index, dtype="string")
 
 
 def channel_lists(

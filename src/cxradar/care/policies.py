@@ -8,7 +8,7 @@ care effect (or the predicted uplift). All steps are vectorised (sorts and group
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 from pathlib import Path
 from typing import Any
@@ -16,17 +16,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxradar.care._yaml import LineDict, check_fields, load_yaml
 from cxradar.care.rules import CHANNELS, STRATEGIES
-from cxradar.config import conf_path
+from cxradar.config import Tree, check_keys, load_section, value
 from cxradar.errors import ConfigError, MissingColumnError
 
-__all__ = ["Policies", "PolicyResult", "apply_policies", "expected_value", "load_policies"]
+__all__ = [
+    "Policies",
+    "PolicyResult",
+    "apply_policies",
+    "expected_value",
+    "load_policies",
+    "policies_from_tree",
+]
 
-_TOP = {
-    "version", "proactive_channels", "fatigue", "do_not_disturb", "on_excluded", "quiet_hours",
-    "capacity", "campaign_days", "pending_expiry_days", "expected_effect", "explicit_probability",
-}  # fmt: skip
 REASONS = {
     "dnd": ("on the do-not-disturb list", "在免打扰名单中"),
     "capacity": (
@@ -43,24 +45,22 @@ def _from_codes(codes: Any, categories: Any) -> pd.Categorical:
 
 @dataclass(frozen=True)
 class Policies:
-    """The validated policy file."""
+    """The validated policy settings (no defaults: the shipped file holds them)."""
 
-    proactive_channels: tuple[str, ...] = ("outbound", "sms", "app")
-    fatigue_windows: dict[int, int] = field(default_factory=lambda: {30: 1, 90: 3})
-    count_contact_channels: tuple[str, ...] = ("outbound",)
-    do_not_disturb: Path | None = None
-    on_excluded: str = "wait_for_contact"
-    quiet_channels: tuple[str, ...] = ("outbound",)
-    quiet_start: time = time(21, 0)
-    quiet_end: time = time(9, 0)
-    capacity: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
-    campaign_days: int = 14
-    pending_expiry_days: int = 30
-    expected_effect: dict[str, float] = field(
-        default_factory=lambda: {"proactive_outreach": 0.6, "wait_for_contact": 0.5, "targeted_remedy": 1.0}
-    )
-    explicit_probability: float = 0.9
-    source: Path | None = None
+    proactive_channels: tuple[str, ...]
+    fatigue_windows: dict[int, int]
+    count_contact_channels: tuple[str, ...]
+    do_not_disturb: Path | None
+    on_excluded: str
+    quiet_channels: tuple[str, ...]
+    quiet_start: time
+    quiet_end: time
+    capacity: dict[str, tuple[int | None, int | None]]
+    campaign_days: int
+    pending_expiry_days: int
+    expected_effect: dict[str, float]
+    explicit_probability: float
+    source: Path | None
 
     def allowed_hours(self, channel: str) -> str:
         """The window in which this channel may contact customers, e.g. '09:00-21:00'."""
@@ -78,92 +78,82 @@ class Policies:
         return self.quiet_start <= t < self.quiet_end
 
 
-def _hhmm(value: Any, path: Path, line: int) -> time:
+_DOC = "docs/care.md#policies"
+
+
+def _hhmm(tree: Tree, key: str) -> time:
+    raw = tree.get(key)
     try:
-        hours, minutes = str(value).split(":")
+        hours, minutes = str(raw).split(":")
         return time(int(hours), int(minutes))
     except ValueError:
         raise ConfigError(
-            f"{path}:{line}: quiet hour '{value}' is not HH:MM", fix='write it as "21:00"'
+            f"{tree.where(key)}: quiet hour '{raw}' is not HH:MM", fix='write it as "21:00"'
         ) from None
 
 
-def _positive_int(value: Any, path: Path, line: int, what: str, allow_none: bool = False) -> int | None:
-    if value is None and allow_none:
+def _count(tree: Tree, key: str, allow_none: bool = False) -> int | None:
+    raw = tree.get(key)
+    if raw is None and allow_none:
         return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ConfigError(
-            f"{path}:{line}: {what} must be a whole number >= 0, got {value!r}", fix="e.g. 3000"
-        )
-    return value
+    if not isinstance(raw, int) or isinstance(raw, bool) or raw < 0:
+        raise ConfigError(f"{tree.where(key)} must be a whole number >= 0, got {raw!r}", fix="e.g. 3000")
+    return raw
+
+
+def policies_from_tree(data: Tree, source: Path | None = None) -> Policies:
+    """Validated :class:`Policies` from the effective ``care.policies`` section; errors name file:line.
+
+    A relative ``do_not_disturb`` path is read from the folder of the file that set it."""
+    channels = list(CHANNELS)
+    proactive = value(data, "proactive_channels", tuple[str, ...], choices=channels, fix=_DOC)
+    fatigue = data["fatigue"]
+    check_keys(fatigue, {"windows", "count_contact_channels"}, what="fatigue", fix=_DOC)
+    windows_raw = fatigue["windows"]
+    check_keys(
+        windows_raw, {k for k in windows_raw if str(k).isdigit()}, what="fatigue.windows (days)", fix=_DOC
+    )
+    windows = {int(days): int(_count(windows_raw, days) or 0) for days in windows_raw}
+    quiet = data["quiet_hours"]
+    check_keys(quiet, {"channels", "start", "end"}, what="quiet_hours", fix=_DOC)
+    capacity_raw = data["capacity"]
+    check_keys(capacity_raw, set(channels), what="capacity", fix=_DOC)
+    capacity: dict[str, tuple[int | None, int | None]] = {}
+    for ch, caps in capacity_raw.items():
+        check_keys(caps, {"per_day", "per_week"}, what=f"capacity.{ch}", fix=_DOC)
+        capacity[ch] = (_count(caps, "per_day", allow_none=True), _count(caps, "per_week", allow_none=True))
+    effect = data["expected_effect"]
+    check_keys(effect, set(STRATEGIES), what="expected_effect", fix=_DOC)
+    on_excluded = value(data, "on_excluded", str, choices=("wait_for_contact", "drop"), fix=_DOC)
+    dnd = value(data, "do_not_disturb", str | None, fix=_DOC)
+    dnd_path = None
+    if dnd is not None:
+        folder = Path(data.origin_of("do_not_disturb").file).parent
+        dnd_path = Path(dnd) if Path(dnd).is_absolute() else folder / dnd
+    return Policies(
+        proactive_channels=proactive,
+        fatigue_windows=windows,
+        count_contact_channels=value(
+            fatigue, "count_contact_channels", tuple[str, ...], choices=channels, fix=_DOC
+        ),
+        do_not_disturb=dnd_path,
+        on_excluded=on_excluded,
+        quiet_channels=value(quiet, "channels", tuple[str, ...], choices=channels, fix=_DOC),
+        quiet_start=_hhmm(quiet, "start"),
+        quiet_end=_hhmm(quiet, "end"),
+        capacity=capacity,
+        campaign_days=int(_count(data, "campaign_days") or 1),
+        pending_expiry_days=int(_count(data, "pending_expiry_days") or 1),
+        expected_effect=value(data, "expected_effect", dict[str, float], fix=_DOC),
+        explicit_probability=value(data, "explicit_probability", float, low=0, high=1, fix=_DOC),
+        source=source,
+    )
 
 
 def load_policies(path: Path | None = None) -> Policies:
-    """Load and validate a policy file (default ``conf/care/policies.yaml``); errors name file:line."""
-    path = Path(path) if path is not None else conf_path("care", "policies.yaml")
-    data = load_yaml(path)
-    check_fields(data, _TOP, path, "top level")
-    channels = list(CHANNELS)
-    for ch in data.get("proactive_channels", []):
-        if ch not in CHANNELS:
-            check_fields(LineDict({ch: 1}), set(channels), path, "proactive_channels")
-    fatigue = data.get("fatigue") or LineDict()
-    check_fields(fatigue, {"windows", "count_contact_channels"}, path, "fatigue")
-    windows = {
-        int(days): int(_positive_int(limit, path, fatigue.line_of("windows"), f"fatigue window {days}") or 0)
-        for days, limit in (fatigue.get("windows") or {}).items()
-    }
-    quiet = data.get("quiet_hours") or LineDict()
-    check_fields(quiet, {"channels", "start", "end"}, path, "quiet_hours")
-    capacity_raw = data.get("capacity") or LineDict()
-    check_fields(capacity_raw, set(channels), path, "capacity")
-    capacity: dict[str, tuple[int | None, int | None]] = {}
-    for ch, caps in capacity_raw.items():
-        check_fields(caps, {"per_day", "per_week"}, path, f"capacity.{ch}")
-        line = capacity_raw.line_of(ch)
-        capacity[ch] = (
-            _positive_int(caps.get("per_day"), path, line, f"capacity.{ch}.per_day", allow_none=True),
-            _positive_int(caps.get("per_week"), path, line, f"capacity.{ch}.per_week", allow_none=True),
-        )
-    effect = data.get("expected_effect") or LineDict()
-    check_fields(effect, set(STRATEGIES), path, "expected_effect")
-    on_excluded = data.get("on_excluded", "wait_for_contact")
-    if on_excluded not in ("wait_for_contact", "drop"):
-        raise ConfigError(
-            f"{path}:{data.line_of('on_excluded')}: on_excluded must be wait_for_contact or drop,"
-            f" got {on_excluded!r}",
-            fix="set on_excluded: wait_for_contact",
-        )
-    dnd = data.get("do_not_disturb")
-    dnd_path = None if dnd is None else (Path(dnd) if Path(dnd).is_absolute() else path.parent / str(dnd))
-    defaults = Policies()
-    return Policies(
-        proactive_channels=tuple(data.get("proactive_channels", defaults.proactive_channels)),
-        fatigue_windows=windows or defaults.fatigue_windows,
-        count_contact_channels=tuple(fatigue.get("count_contact_channels", defaults.count_contact_channels)),
-        do_not_disturb=dnd_path,
-        on_excluded=on_excluded,
-        quiet_channels=tuple(quiet.get("channels", defaults.quiet_channels)),
-        quiet_start=_hhmm(quiet.get("start", "21:00"), path, quiet.line_of("start")),
-        quiet_end=_hhmm(quiet.get("end", "09:00"), path, quiet.line_of("end")),
-        capacity=capacity,
-        campaign_days=int(
-            _positive_int(data.get("campaign_days", 14), path, data.line_of("campaign_days"), "campaign_days")
-            or 1
-        ),
-        pending_expiry_days=int(
-            _positive_int(
-                data.get("pending_expiry_days", 30),
-                path,
-                data.line_of("pending_expiry_days"),
-                "pending_expiry_days",
-            )
-            or 1
-        ),
-        expected_effect={**defaults.expected_effect, **{k: float(v) for k, v in effect.items()}},
-        explicit_probability=float(data.get("explicit_probability", 0.9)),
-        source=path,
-    )
+    """The shipped ``conf/care/policies.yaml`` with the keys of the user file ``path`` laid over it."""
+    tree = load_section("care.policies", path)
+    return policies_from_tree(tree, Path(path) if path is not None else Path(tree.origin.file))
 
 
 def expected_value(decided: pd.DataFrame, policies: Policies, priority: str = "risk") -> pd.Series:

@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxradar.care._yaml import LineDict, check_fields, load_yaml
-from cxradar.config import conf_path
+from cxradar.config import Origin, Tree, check_keys, load_section
 from cxradar.errors import ConfigError, MissingColumnError, did_you_mean
 
 __all__ = [
@@ -27,6 +26,7 @@ __all__ = [
     "RuleSet",
     "apply_rules",
     "load_rules",
+    "rules_from_tree",
 ]
 
 KINDS = ("silent", "incident_hit", "model_predicted", "explicit")
@@ -99,63 +99,62 @@ class RuleSet:
         return pd.Series(out, index=value.index)
 
 
-def _text(raw: Any, path: Path, where: str) -> tuple[str, str]:
-    check_fields(raw, _TEXT_FIELDS, path, where)
+_DOC = "docs/care.md#rules"
+
+
+def _text(raw: Any, where: str) -> tuple[str, str]:
+    check_keys(raw, _TEXT_FIELDS, what=where, fix=_DOC)
     if not raw.get("en") or not raw.get("zh"):
-        raise ConfigError(
-            f"{path}:{raw.line}: {where} needs both 'en' and 'zh'", fix="add the missing language"
-        )
+        raise ConfigError(f"{raw.origin}: {where} needs both 'en' and 'zh'", fix="add the missing language")
     return str(raw["en"]), str(raw["zh"])
 
 
-def _choice(value: Any, choices: Any, path: Path, line: int, what: str) -> Any:
+def _choice(value: Any, choices: Any, origin: Origin, what: str) -> Any:
     if value not in choices:
         raise ConfigError(
-            f"{path}:{line}: unknown {what} '{value}'.{did_you_mean(str(value), [str(c) for c in choices])}",
+            f"{origin}: unknown {what} '{value}'.{did_you_mean(str(value), [str(c) for c in choices])}",
             fix=f"use one of: {', '.join(str(c) for c in choices)} (docs/care.md#rules)",
         )
     return value
 
 
-def _rule(raw: Any, path: Path, index: int) -> CareRule:
+def _rule(raw: Any, index: int) -> CareRule:
     where = f"rule #{index + 1}"
-    check_fields(raw, _RULE_FIELDS, path, where)
+    check_keys(raw, _RULE_FIELDS, what=where, fix=_DOC)
     for needed in ("id", "when", "strategy", "channel", "priority", "script", "reason"):
         if needed not in raw:
-            raise ConfigError(
-                f"{path}:{raw.line}: {where} has no '{needed}'", fix=f"add '{needed}:' to the rule"
-            )
+            raise ConfigError(f"{raw.origin}: {where} has no '{needed}'", fix=f"add '{needed}:' to the rule")
     where = f"rule '{raw['id']}'"
-    when_raw = raw["when"] or LineDict()
-    check_fields(when_raw, set(_CONDITIONS), path, f"{where} when")
+    when_raw = raw["when"] or Tree(origin=raw.origin_of("when"))
+    check_keys(when_raw, set(_CONDITIONS), what=f"{where} when", fix=_DOC)
     when: dict[str, tuple[Any, ...]] = {}
     for field, value in when_raw.items():
         values = tuple(value) if isinstance(value, list) else (value,)
         for v in values:
-            _choice(v, _CONDITIONS[field], path, when_raw.line_of(field), f"{field} value")
+            _choice(v, _CONDITIONS[field], when_raw.origin_of(field), f"{field} value")
         when[field] = values
-    strategy = _choice(raw["strategy"], STRATEGIES, path, raw.line_of("strategy"), "strategy")
-    channel = _choice(raw["channel"], CHANNELS, path, raw.line_of("channel"), "channel")
+    strategy = _choice(raw["strategy"], STRATEGIES, raw.origin_of("strategy"), "strategy")
+    channel = _choice(raw["channel"], CHANNELS, raw.origin_of("channel"), "channel")
     remedy = raw.get("remedy")
     if strategy == "targeted_remedy":
         if remedy is None:
             raise ConfigError(
-                f"{path}:{raw.line}: {where} is a targeted_remedy without 'remedy'", fix="add remedy: cause"
+                f"{raw.origin}: {where} is a targeted_remedy without 'remedy'", fix="add remedy: cause"
             )
-        _choice(remedy, (*REMEDY_CAUSES, "cause"), path, raw.line_of("remedy"), "remedy")
+        _choice(remedy, (*REMEDY_CAUSES, "cause"), raw.origin_of("remedy"), "remedy")
     elif remedy is not None:
         raise ConfigError(
-            f"{path}:{raw.line_of('remedy')}: {where}: only targeted_remedy rules take a remedy",
+            f"{raw.origin_of('remedy')}: {where}: only targeted_remedy rules take a remedy",
             fix="remove 'remedy' or set strategy: targeted_remedy",
         )
     priority = raw["priority"]
     if not isinstance(priority, int) or priority < 1:
         raise ConfigError(
-            f"{path}:{raw.line_of('priority')}: {where}: priority must be an integer >= 1",
+            f"{raw.origin_of('priority')}: {where}: priority must be an integer >= 1",
             fix="e.g. priority: 2",
         )
-    script_en, script_zh = _text(raw["script"], path, f"{where} script")
-    reason_en, reason_zh = _text(raw["reason"], path, f"{where} reason")
+    script_en, script_zh = _text(raw["script"], f"{where} script")
+    reason_en, reason_zh = _text(raw["reason"], f"{where} reason")
     return CareRule(
         id=str(raw["id"]), when=when, strategy=strategy, channel=channel, priority=priority,
         script_en=script_en, script_zh=script_zh, reason_en=reason_en, reason_zh=reason_zh,
@@ -163,47 +162,53 @@ def _rule(raw: Any, path: Path, index: int) -> CareRule:
     )  # fmt: skip
 
 
-def load_rules(path: Path | None = None) -> RuleSet:
-    """Load and validate a rule file (default ``conf/care/rules.yaml``); errors name file:line."""
-    path = Path(path) if path is not None else conf_path("care", "rules.yaml")
-    data = load_yaml(path)
-    check_fields(data, _TOP_FIELDS, path, "top level")
-    tiers = data.get("value_tiers") or LineDict()
-    check_fields(tiers, {"high", "medium"}, path, "value_tiers")
+def rules_from_tree(data: Tree, source: Path | None = None) -> RuleSet:
+    """A validated :class:`RuleSet` from the effective ``care.rules`` section; errors name file:line."""
+    check_keys(data, _TOP_FIELDS, what="the rule file", fix=_DOC)
+    tiers = data.get("value_tiers") or Tree(origin=data.origin)
+    check_keys(tiers, {"high", "medium"}, what="value_tiers", fix=_DOC)
     if set(tiers) != {"high", "medium"} or float(tiers["high"]) < float(tiers["medium"]):
         raise ConfigError(
-            f"{path}:{tiers.line}: value_tiers needs high >= medium", fix="e.g. high: 150, medium: 60"
+            f"{tiers.origin}: value_tiers needs high >= medium", fix="e.g. high: 150, medium: 60"
         )
-    remedies_raw = data.get("remedies") or LineDict()
-    check_fields(remedies_raw, set(REMEDY_CAUSES), path, "remedies")
+    remedies_raw = data.get("remedies") or Tree(origin=data.origin)
+    check_keys(remedies_raw, set(REMEDY_CAUSES), what="remedies", fix=_DOC)
     remedies: dict[str, dict[str, str]] = {}
     for cause in REMEDY_CAUSES:
         if cause not in remedies_raw:
             raise ConfigError(
-                f"{path}:{remedies_raw.line}: remedies has no '{cause}'", fix=f"add remedies.{cause}"
+                f"{remedies_raw.origin}: remedies has no '{cause}'", fix=f"add remedies.{cause}"
             )
         entry = remedies_raw[cause]
-        check_fields(entry, _REMEDY_FIELDS, path, f"remedies.{cause}")
+        check_keys(entry, _REMEDY_FIELDS, what=f"remedies.{cause}", fix=_DOC)
         remedies[cause] = {k: str(entry[k]) for k in ("action", "en", "zh")}
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
-        raise ConfigError(f"{path}: 'rules' must be a non-empty list", fix="see docs/care.md#rules")
-    rules = tuple(_rule(raw, path, i) for i, raw in enumerate(raw_rules))
+        raise ConfigError(f"{data.where('rules')}: 'rules' must be a non-empty list", fix=_DOC)
+    rules = tuple(_rule(raw, i) for i, raw in enumerate(raw_rules))
+    origins = {rule.id: raw.origin for rule, raw in zip(rules, raw_rules, strict=True)}
     seen: set[str] = set()
     for rule in rules:
         if rule.id in seen:
             raise ConfigError(
-                f"{path}:{rule.line}: duplicate rule id '{rule.id}'", fix="give each rule its own id"
+                f"{origins[rule.id]}: duplicate rule id '{rule.id}'", fix="give each rule its own id"
             )
         seen.add(rule.id)
     if rules[-1].when:
         raise ConfigError(
-            f"{path}:{rules[-1].line}: the last rule '{rules[-1].id}' must match everyone (when: {{}})",
+            f"{raw_rules[-1].origin}: the last rule '{rules[-1].id}' must match everyone (when: {{}})",
             fix="end the file with a catch-all rule, e.g. wait_for_contact",
         )
     return RuleSet(
-        rules=rules, value_tiers={k: float(v) for k, v in tiers.items()}, remedies=remedies, source=path
+        rules=rules, value_tiers={k: float(v) for k, v in tiers.items()}, remedies=remedies, source=source
     )
+
+
+def load_rules(path: Path | None = None) -> RuleSet:
+    """The shipped ``conf/care/rules.yaml`` with the keys of the user file ``path`` laid over it
+    (a user's ``rules`` list replaces the shipped list); errors name file:line."""
+    tree = load_section("care.rules", path)
+    return rules_from_tree(tree, Path(path) if path is not None else Path(tree.origin.file))
 
 
 def _kind_mask(kinds: pd.Series, kind: str) -> np.ndarray:

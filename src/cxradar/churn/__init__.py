@@ -12,7 +12,7 @@ from cxradar.churn.groups import GROUP_SIGNALS, evaluate_group_alerts, group_ale
 from cxradar.churn.labels import label_churn, last_observed_month, passive_churn_in_window
 from cxradar.churn.model import fit_churn_model, model_columns, signal_share, time_validation
 from cxradar.churn.multisim import MULTI_SIM_COLUMNS, evaluate_multi_sim, multi_sim_flags
-from cxradar.churn.score import CHURNER_COLUMNS, feature_labels, mask_msisdn, score_churn
+from cxradar.churn.score import CHURNER_COLUMNS, feature_labels, score_churn
 from cxradar.churn.signals import SIGNAL_COLUMNS, SatisfactionSignals, satisfaction_signals
 from cxradar.churn.step import churn_step, plan_months, score_month, train_churn
 
@@ -39,7 +39,6 @@ __all__ = [
     "last_observed_month",
     "load_churn_config",
     "load_churn_tables",
-    "mask_msisdn",
     "model_columns",
     "multi_sim_flags",
     "passive_churn_in_window",

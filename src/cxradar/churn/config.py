@@ -1,23 +1,28 @@
-"""Typed churn settings read from ``conf/churn.yaml`` (definitions, exclusions, training,
-scoring, corporate-group alerts, multi-SIM), checked when loaded.
+"""Typed churn settings: a view over the ``churn`` section (``conf/churn.yaml``: definitions,
+exclusions, training, scoring, corporate-group alerts, multi-SIM), checked when loaded.
 
-A user file overrides any subset of keys (deep merge); an unknown key is a
-:class:`~cxradar.errors.ConfigError` with "did you mean", so a typo never leaves a default in place.
+A user file overrides any subset of keys (:func:`cxradar.config.load_section`); an unknown key is a
+:class:`~cxradar.errors.ConfigError` naming the user's file:line with "did you mean", so a typo
+never leaves a default in place.
 """
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from cxradar.config import conf_path
+from cxradar.config import Tree, check_keys, load_section, override, section, value
 from cxradar.errors import ConfigError, did_you_mean
 
-__all__ = ["DEFINITION_KINDS", "EXCLUSIONS", "ChurnConfig", "Definition", "load_churn_config"]
+__all__ = [
+    "DEFINITION_KINDS",
+    "EXCLUSIONS",
+    "ChurnConfig",
+    "Definition",
+    "churn_from_tree",
+    "load_churn_config",
+]
 
 DEFINITION_KINDS = ("status", "brand_downgrade", "arpu_drop")
 EXCLUSIONS = ("short_tenure", "passive_churn", "group_paid", "non_local")
@@ -57,82 +62,64 @@ class ChurnConfig:
         return bool(self.exclusions.get(name, {}).get("enabled", False))
 
 
-def _merge(base: dict[str, Any], extra: dict[str, Any], source: str, path: str = "") -> dict[str, Any]:
-    out = copy.deepcopy(base)
-    for key, value in extra.items():
-        where = f"{path}.{key}" if path else str(key)
-        if key not in out and path != "definitions" and not path.startswith("training.model_params"):
-            raise ConfigError(
-                f"{source}: unknown churn setting '{where}'.{did_you_mean(key, list(out))}", fix=_FIX
-            )
-        if isinstance(out.get(key), dict) and isinstance(value, dict):
-            out[key] = _merge(out[key], value, source, where)
-        else:
-            out[key] = value
-    return out
+_DEFINITION_FIELDS = {
+    "status": {"churn_types", "reasons"},
+    "brand_downgrade": {"from_brands", "to_brands"},
+    "arpu_drop": {"baseline_months", "drop_share", "min_baseline", "count_leavers"},
+}
 
 
-def _definition(name: str, raw: dict[str, Any]) -> Definition:
-    kind = raw.get("kind")
-    if kind not in DEFINITION_KINDS:
-        raise ConfigError(
-            f"conf/churn.yaml: definitions.{name}.kind '{kind}' is unknown.{did_you_mean(str(kind), DEFINITION_KINDS)}",
-            fix=f"use one of {', '.join(DEFINITION_KINDS)}",
-        )
+def _definition(name: str, raw: Any, where: Tree) -> Definition:
+    if not isinstance(raw, Tree):
+        raise ConfigError(f"{where.where(name)} must be a mapping with 'kind'", fix=_FIX)
+    kind = value(raw, "kind", str, choices=DEFINITION_KINDS, fix=f"use one of {', '.join(DEFINITION_KINDS)}")
+    check_keys(
+        raw, {"kind", "en", "zh", *_DEFINITION_FIELDS[kind]}, what=f"churn definition '{name}'", fix=_FIX
+    )
     params = {k: v for k, v in raw.items() if k not in ("kind", "en", "zh")}
-    return Definition(name, str(kind), str(raw.get("en", name)), str(raw.get("zh", name)), params)
+    return Definition(name, kind, str(raw.get("en", name)), str(raw.get("zh", name)), params)
 
 
-def _from_dict(data: dict[str, Any]) -> ChurnConfig:
-    horizon = int(data["horizon_months"])
-    if not 1 <= horizon <= 6:
-        raise ConfigError(
-            f"conf/churn.yaml: horizon_months {horizon} is not in 1..6", fix="e.g. horizon_months: 3"
-        )
-    definitions = {name: _definition(name, raw) for name, raw in data["definitions"].items()}
-    if data["definition"] not in definitions:
-        raise ConfigError(
-            f"conf/churn.yaml: definition '{data['definition']}' is not defined."
-            f"{did_you_mean(str(data['definition']), definitions)}",
-            fix=f"use one of {', '.join(definitions)} (or --definition)",
-        )
-    unknown = [k for k in data["exclusions"] if k not in EXCLUSIONS]
+def churn_from_tree(data: Tree) -> ChurnConfig:
+    """Typed churn settings from the effective ``churn`` section."""
+    horizon = value(data, "horizon_months", int, low=1, high=6, fix="e.g. horizon_months: 3")
+    raw_definitions = section(data, "definitions")
+    definitions = {name: _definition(name, raw, raw_definitions) for name, raw in raw_definitions.items()}
+    main = value(data, "definition", str, choices=list(definitions), fix="or pass --definition")
+    exclusions = section(data, "exclusions")
+    unknown = [k for k in exclusions if k not in EXCLUSIONS]
     if unknown:
         raise ConfigError(
-            f"conf/churn.yaml: exclusion '{unknown[0]}' is unknown.{did_you_mean(unknown[0], EXCLUSIONS)}",
+            f"{exclusions.where(unknown[0])}: exclusion '{unknown[0]}' is unknown."
+            f"{did_you_mean(unknown[0], EXCLUSIONS)}",
             fix=f"exclusions are {', '.join(EXCLUSIONS)}",
         )
+    for name in exclusions:
+        value(section(exclusions, name), "enabled", bool, fix=_FIX)
+    training = section(data, "training")
+    value(training, "train_months", int, low=1, fix=_FIX)
+    value(training, "kinds", list[str], fix=_FIX)
+    for key in ("satisfaction_signals", "validate_in_step"):
+        value(training, key, bool, fix=_FIX)
+    scoring = section(data, "scoring")
+    value(scoring, "list_share", float, low=0, high=1, fix=_FIX)
+    value(scoring, "top_factors", int, low=0, fix=_FIX)
     return ChurnConfig(
         horizon_months=horizon,
-        definition=str(data["definition"]),
+        definition=main,
         definitions=definitions,
-        exclusions=dict(data["exclusions"]),
-        training=dict(data["training"]),
-        scoring=dict(data["scoring"]),
-        groups=dict(data["groups"]),
-        multi_sim=dict(data["multi_sim"]),
+        exclusions={k: dict(v) for k, v in exclusions.items()},
+        training=dict(training),
+        scoring=dict(scoring),
+        groups=dict(section(data, "groups")),
+        multi_sim=dict(section(data, "multi_sim")),
     )
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(f"cannot read churn settings {path}: {error}", fix=_FIX) from error
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping of churn settings", fix=_FIX)
-    return data
 
 
 def load_churn_config(path: Path | str | None = None, **overrides: Any) -> ChurnConfig:
     """The shipped settings, overridden by the keys of a user YAML file, then by ``overrides``
     (top-level keys, e.g. ``horizon_months=2``)."""
-    base = _read(conf_path("churn.yaml"))
-    base.pop("version", None)
-    if path is not None:
-        extra = _read(Path(path))
-        extra.pop("version", None)
-        base = _merge(base, extra, str(path))
+    tree = load_section("churn", path)
     if overrides:
-        base = _merge(base, overrides, "overrides")
-    return _from_dict(base)
+        tree = override("churn", tree, overrides)
+    return churn_from_tree(tree)

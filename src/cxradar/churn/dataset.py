@@ -23,7 +23,7 @@ from cxradar.engine.files import atomic_write_parquet
 from cxradar.errors import UnreadableFileError
 from cxradar.features import build_features
 from cxradar.identify import load_identify_config
-from cxradar.identify.labels import month_bounds, month_shift
+from cxradar.months import month_bounds, month_shift
 
 __all__ = ["ChurnFrames", "churn_frames", "load_churn_tables"]
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from cxradar.churn.config import ChurnConfig
-from cxradar.identify.labels import month_bounds
+from cxradar.months import month_bounds
 
 __all__ = ["EXCLUSION_LABELS", "Exclusions", "apply_exclusions"]
 

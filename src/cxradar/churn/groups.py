@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxradar.identify.labels import month_bounds, month_shift
+from cxradar.months import month_bounds, month_shift
 
 __all__ = ["GROUP_SIGNALS", "evaluate_group_alerts", "group_alerts"]
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from cxradar.churn.config import Definition
 from cxradar.errors import DataError
-from cxradar.identify.labels import month_bounds, month_shift
+from cxradar.months import month_bounds, month_shift
 
 __all__ = ["label_churn", "last_observed_month", "passive_churn_in_window", "window_bounds"]
 

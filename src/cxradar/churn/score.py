@@ -17,8 +17,9 @@ from cxradar.churn.config import ChurnConfig
 from cxradar.churn.signals import SIGNAL_LABELS
 from cxradar.features import feature_catalog
 from cxradar.models import reasons_from_contributions
+from cxradar.msisdn import mask_msisdn
 
-__all__ = ["CHURNER_COLUMNS", "feature_labels", "mask_msisdn", "score_churn"]
+__all__ = ["CHURNER_COLUMNS", "feature_labels", "score_churn"]
 
 CHURNER_COLUMNS = [
     "rank",
@@ -33,12 +34,6 @@ CHURNER_COLUMNS = [
     "reasons_en",
     "reasons_zh",
 ]
-
-
-def mask_msisdn(values: pd.Series) -> pd.Series:
-    """138****1234 (first 3 and last 4 digits) for lists that leave the system."""
-    text = values.astype("string")
-    return text.str.slice(0, 3) + "****" + text.str.slice(-4)
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,7 @@ from cxradar.identify import (
     replay_pool,
     train_identifier,
 )
-from cxradar.identify.labels import month_bounds, month_shift
+from cxradar.months import month_bounds, month_shift
 
 __all__ = ["SIGNAL_COLUMNS", "SIGNAL_LABELS", "SatisfactionSignals", "satisfaction_signals"]
 

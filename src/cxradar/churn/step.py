@@ -29,8 +29,8 @@ from cxradar.churn.multisim import multi_sim_flags
 from cxradar.churn.score import score_churn
 from cxradar.engine.files import atomic_write_parquet, atomic_write_text
 from cxradar.errors import DataError
-from cxradar.identify.labels import month_shift, parse_month
 from cxradar.models import kind_of, save_model
+from cxradar.months import month_shift, parse_month
 
 __all__ = ["churn_step", "json_safe", "plan_months", "score_month", "train_churn"]
 

@@ -9,7 +9,6 @@ exits with code 1; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 from typing import Any
 
@@ -20,20 +19,59 @@ from cxradar.errors import CxradarError, did_you_mean
 
 __all__ = ["COMMANDS", "cli", "main"]
 
-# command name -> "module:attribute", in the order of the monthly loop.
-COMMANDS: dict[str, str] = {
-    "demo": "cxradar.cli.demo:demo",
-    "simulate": "cxradar.cli.simulate:simulate",
-    "validate": "cxradar.cli.validate:validate",
-    "features": "cxradar.cli.features:features",
-    "run": "cxradar.cli.run:run",
-    "evaluate": "cxradar.cli.evaluate:evaluate",
-    "model": "cxradar.cli.model:model",
-    "csi": "cxradar.cli.csi:csi",
-    "survey": "cxradar.cli.survey:survey",
-    "churn": "cxradar.cli.churn:churn",
-    "care": "cxradar.cli.care:care",
-    "campaign": "cxradar.cli.campaign:campaign",
+# command name -> ("module:attribute", one-line help), in the order of the monthly loop. The help
+# is written here so that 'cxradar --help' imports no command module (tests/test_cli.py checks it
+# matches each command's own first line).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("cxradar.cli.demo:demo", "Simulate an operator and run two months of the closed loop on it."),
+    "simulate": (
+        "cxradar.cli.simulate:simulate",
+        "Simulate a mobile operator: every contract table plus the hidden ground truth.",
+    ),
+    "validate": (
+        "cxradar.cli.validate:validate",
+        "Check every input table in DATA_DIR against the data contract (docs/data-contract.md).",
+    ),
+    "features": (
+        "cxradar.cli.features:features",
+        "Build per-subscriber features as of a month by running the feature SQL (cxradar/sql).",
+    ),
+    "run": (
+        "cxradar.cli.run:run",
+        "Run the monthly cycle on DATA_DIR for one month and write the results to RUN_DIR.",
+    ),
+    "evaluate": (
+        "cxradar.cli.evaluate:evaluate",
+        "Score a monthly run against the simulator's ground truth (only possible on simulated data).",
+    ),
+    "model": (
+        "cxradar.cli.model:model",
+        "Cross-validate, fit, score or export a model on any flat table (CSV or Parquet).",
+    ),
+    "csi": (
+        "cxradar.cli.csi:csi",
+        "Customer Satisfaction Index (0-100) by PLS path modelling, with drivers and IPMA.",
+    ),
+    "survey": (
+        "cxradar.cli.survey:survey",
+        "1–10 survey, 4S touchpoint, complaint and behaviour-vs-satisfaction reports.",
+    ),
+    "churn": (
+        "cxradar.cli.churn:churn",
+        "Churn: definitions, exclusions, models, likely churners with factors, group alerts.",
+    ),
+    "care": (
+        "cxradar.cli.care:care",
+        "Care for flagged customers: strategies by rules, policies, channel lists, pending care.",
+    ),
+    "campaign": (
+        "cxradar.cli.campaign:campaign",
+        "Care campaigns with randomised control groups: design one, then measure what it did.",
+    ),
+    "config": (
+        "cxradar.cli.config:config",
+        "Settings: what a run will use, and where each value comes from.",
+    ),
 }
 
 
@@ -41,32 +79,30 @@ class LazyGroup(click.Group):
     """A click group whose sub-commands are imported only when used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return [name for name, target in COMMANDS.items() if _module_exists(target.split(":")[0])]
+        return list(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        target = COMMANDS.get(cmd_name)
-        if target is None or not _module_exists(target.split(":")[0]):
+        entry = COMMANDS.get(cmd_name)
+        if entry is None:
             return None
-        module_name, attribute = target.split(":")
+        module_name, attribute = entry[0].split(":")
         command = getattr(importlib.import_module(module_name), attribute)
         assert isinstance(command, click.Command)
         return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS` (no command module is imported for it)."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, help_text) for name, (_, help_text) in COMMANDS.items()])
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
-        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+        if name and not name.startswith("-") and name not in COMMANDS:
             hint = did_you_mean(name, self.list_commands(ctx))
             raise click.UsageError(f"No such command '{name}'.{hint} See 'cxradar --help'.", ctx)
         return super().resolve_command(ctx, args)
-
-
-def _module_exists(module_name: str) -> bool:
-    try:
-        return importlib.util.find_spec(module_name) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 @click.group(
@@ -93,6 +129,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       cxradar churn      churn training, scoring and group alerts
       cxradar care       assign care strategies, channel lists, pending care
       cxradar campaign   design campaigns with control groups; evaluate them
+      cxradar config     the effective settings and where each value came from
     \b
     Start with:  cxradar demo --out demo-output
     Every command explains itself:  cxradar COMMAND --help

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 
@@ -122,6 +121,8 @@ def evaluate(
     Writes RUN_DIR/care/MONTH/campaign_evaluation.json and care_outcomes.parquet, and marks
     customers whom care fixed as outcome=resolved in care_actions (they exit the explicit pool).
     """
+    from rich.table import Table
+
     from cxradar.campaigns.step import evaluate_campaign_month
 
     config = {"outcomes": outcomes, "campaign": campaign_config, "seed": seed}

@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import pandas as pd
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 
@@ -97,6 +95,8 @@ def assign(
 
 
 def _print_counts(title: str, summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("what 项目")
     table.add_column("value 数量", justify="right")
@@ -126,9 +126,9 @@ def _print_counts(title: str, summary: dict[str, Any]) -> None:
     type=click.Choice(["mask", "hash", "plain"]),
     default="mask",
     show_default=True,
-    help="msisdn as 138****1234 (mask), salted SHA-256 (hash), or as is (plain, stays inside).",
+    help="msisdn as 138****1234 (mask), HMAC-SHA256 keyed by --salt (hash), or as is (plain, stays inside).",
 )
-@click.option("--salt", default="", help="Salt for --ids hash (share it with the channel).")
+@click.option("--salt", default="", help="Secret key for --ids hash (share it with the channel).")
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx", "both"]), default="both", show_default=True
 )
@@ -172,6 +172,8 @@ def pending(run_dir: Path, msisdn: str, at: str | None, as_json: bool) -> None:
     Example:  cxradar care pending runs/ --msisdn 13812345678 --at '2026-11-05 10:30'
     Reads RUN_DIR/care/*/pending_care.parquet; writes nothing.
     """
+    import pandas as pd
+
     from cxradar.care.pending import lookup_pending
 
     when = pd.Timestamp(at) if at else pd.Timestamp.now()
@@ -225,6 +227,8 @@ def deliver(
     Updates RUN_DIR/care/MONTH/pending_care.parquet and the campaign's care_plan/care_actions
     (delivered_at, outcome) atomically; re-running with the same contacts changes nothing.
     """
+    import pandas as pd
+
     from cxradar.care.io import read_table, write_parquet
     from cxradar.care.pending import deliver_from_contacts, record_delivery, sync_care_actions
     from cxradar.errors import DataError

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = ["churn"]
 
@@ -27,6 +29,8 @@ _CONFIG = click.option(
 
 
 def _validation_table(report: dict[str, Any]) -> Table:
+    from rich.table import Table
+
     table = Table(
         title=f"time-based validation: test as-of {report.get('test_month')} "
         f"(trained on {', '.join(report.get('train_months', []))})"
@@ -136,8 +140,8 @@ def score(data_dir: Path, month: str, model_path: Path, out: Path, config_path: 
     """
     from cxradar.churn import churn_frames, load_churn_config, load_churn_tables, score_month
     from cxradar.engine.files import atomic_write_parquet
-    from cxradar.identify.labels import month_shift
     from cxradar.models import load_model
+    from cxradar.months import month_shift
 
     cfg = load_churn_config(config_path)
     model = load_model(model_path)
@@ -200,6 +204,8 @@ def report(data_dir: Path, month: str, out: Path, config_path: Path | None) -> N
 
 
 def _print_lists(churners: Any, alerts: Any) -> None:
+    from rich.table import Table
+
     top = Table(title="likely churners (top 10) / 潜在离网客户")
     for col in ("rank", "msisdn", "probability", "retention value", "top factors / 主要因素"):
         top.add_column(col)

@@ -6,20 +6,23 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 from cxradar.errors import UnreadableFileError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["csi", "read_table"]
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV (UTF-8, else GB18030 as Chinese systems export) or Parquet file."""
+    import pandas as pd
+
     suffix = path.suffix.lower()
     try:
         if suffix in (".parquet", ".pq"):
@@ -57,6 +60,8 @@ def _fmt(value: float | None, digits: int = 3) -> str:
 
 
 def _print_report(report: dict[str, Any]) -> None:
+    from rich.table import Table
+
     weighted = "weighted" if report["weighted"] else "unweighted"
     console.print(
         f"[bold]CSI 满意度指数[/bold] model [cyan]{report['model']}[/cyan], scheme {report['scheme']}, "

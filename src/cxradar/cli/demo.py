@@ -20,11 +20,6 @@ DEMO_SEED = 7
 DEMO_END_MONTH = "2026-10"
 
 
-def _previous_month(month: str) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    return f"{year - 1}-12" if mon == 1 else f"{year}-{mon - 1:02d}"
-
-
 def _simulation_matches(data_dir: Path, subscribers: int, months: int, seed: int, end_month: str) -> bool:
     """True when ``data_dir`` already holds exactly this simulation (re-running the demo is cheap)."""
     manifest = data_dir / "manifest.json"
@@ -77,13 +72,14 @@ def demo(out: Path, subscribers: int, seed: int, model_kind: str) -> None:
     Re-running reuses the simulation when its settings are unchanged.
     Outputs: OUT/data (tables, truth/), OUT/run (pool, lists, reports; see docs/).
     """
+    from cxradar.months import month_shift
     from cxradar.pipeline import STEPS, evaluate_run, run_month
     from cxradar.simulate import simulate
 
     started = time.perf_counter()
     data_dir, run_dir = out / "data", out / "run"
     last = DEMO_END_MONTH
-    months = [_previous_month(last), last]
+    months = [month_shift(last, -1), last]
     if _simulation_matches(data_dir, subscribers, DEMO_MONTHS, seed, last):
         console.print(f"Reusing the simulated operator in {data_dir}")
     else:

@@ -45,8 +45,8 @@ def features(data_dir: Path, month: str, out: Path | None, engine: str) -> None:
 
     Writes one Parquet file (atomically) and prints its shape, the time taken and its path.
     """
-    from cxradar.engine.params import parse_month
     from cxradar.features import build_features, feature_models
+    from cxradar.months import month_date as parse_month
 
     first = parse_month(month)
     label = f"{first.year:04d}-{first.month:02d}"

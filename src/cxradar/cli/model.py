@@ -9,25 +9,22 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 from cxradar.errors import DataError, UnreadableFileError
-from cxradar.models import (
-    KINDS,
-    cross_validate,
-    explain,
-    load_model,
-    make_model,
-    prepare_table,
-    save_model,
-    to_sql,
-)
-from cxradar.models.base import BinaryClassifier
-from cxradar.models.sql import DIALECTS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cxradar.models.base import BinaryClassifier
+
+# Spelled here so that 'cxradar model --help' need not import the models (tests/test_cli.py checks
+# they equal cxradar.models.KINDS and cxradar.models.sql.DIALECTS).
+KINDS = ("logit", "bayesnet", "bn-logit", "gbm")
+DIALECTS = ("duckdb", "spark", "hive")
 
 __all__ = ["model"]
 
@@ -47,6 +44,8 @@ HEADLINE = [
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV or Parquet table; blank cells stay missing."""
+    import pandas as pd
+
     if not path.is_file():
         raise UnreadableFileError(
             f"table '{path}' does not exist", fix="pass the path of a .csv or .parquet file"
@@ -97,6 +96,8 @@ _seed = click.option("--seed", default=0, show_default=True, help="Random seed (
 
 
 def _model(kind: str, seed: int) -> BinaryClassifier:
+    from cxradar.models import make_model
+
     return make_model(kind) if kind == "logit" else make_model(kind, random_state=seed)
 
 
@@ -138,6 +139,10 @@ def cv(
       cxradar model cv wide.parquet --target 'overall<=6' --id msisdn --kind bn-logit --json
     Prints AUC, precision, recall, F1, lifts, threshold, Brier (means over folds); writes nothing.
     """
+    from rich.table import Table
+
+    from cxradar.models import cross_validate, prepare_table
+
     flat = prepare_table(
         read_table(table),
         target,
@@ -197,8 +202,12 @@ def fit(
     \b
     Example:
       cxradar model fit telco.csv --target Churn --positive Yes --id customerID --kind logit --out churn.json
-    Writes the model file given by --out; prints the coefficient summary for logit models.
+    Writes the model file given by --out; prints the model's summary (coefficients, gains or edges).
     """
+    from rich.table import Table
+
+    from cxradar.models import prepare_table, save_model
+
     flat = prepare_table(
         read_table(table),
         target,
@@ -212,16 +221,13 @@ def fit(
     console.print(
         f"[green]Saved {kind} model to {out}[/green] ({len(flat.y)} rows, threshold {fitted.threshold_:.4f})"
     )
-    if hasattr(fitted, "summary"):
-        summary = fitted.summary().head(25)
-        grid = Table(title="coefficients 系数")
-        for col in ("term", "coef", "se", "p", "odds_ratio"):
-            grid.add_column(col)
-        for row in summary.itertuples():
-            grid.add_row(
-                str(row.term), f"{row.coef:.4f}", f"{row.se:.4f}", f"{row.p:.3g}", f"{row.odds_ratio:.3f}"
-            )
-        console.print(grid)
+    summary = fitted.summary.head(25)  # every fitted model has one (coefficients, gains or edges)
+    grid = Table(title=f"{kind} summary 模型摘要")
+    for col in summary.columns:
+        grid.add_column(str(col))
+    for row in summary.itertuples(index=False):
+        grid.add_row(*(f"{v:.4g}" if isinstance(v, float) else str(v) for v in row))
+    console.print(grid)
 
 
 @model.command("score")
@@ -238,6 +244,10 @@ def score(model_file: Path, table: Path, id_column: str | None, top: int, out: P
       cxradar model score churn.json telco.csv --id customerID --out scores.parquet
     Writes --out with columns id, probability, flag, reasons_en, reasons_zh.
     """
+    import pandas as pd
+
+    from cxradar.models import explain, load_model
+
     fitted = load_model(model_file)
     frame = read_table(table)
     from cxradar.models import coerce_numeric_text
@@ -276,6 +286,8 @@ def export_sql(model_file: Path, dialect: str, table_name: str, id_column: str |
       cxradar model export-sql churn.json --dialect hive --table dw.user_wide --id msisdn > score.sql
     Prints the query on stdout; writes nothing.
     """
+    from cxradar.models import load_model, to_sql
+
     click.echo(
         to_sql(load_model(model_file), table_name, dialect=dialect, id_column=id_column, reasons=reasons)
     )

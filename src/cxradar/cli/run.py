@@ -34,7 +34,7 @@ __all__ = ["run"]
     "--config",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     default=None,
-    help="Identification settings (default: conf/identify.yaml).",
+    help="Run settings: a section per step (identify, care, campaign, churn, survey, models) over conf/ (docs/configuration.md).",
 )
 @click.option(
     "--engine",
@@ -82,6 +82,8 @@ def run(
       cxradar run demo-output/data --month 2026-09 --out demo-output/run
       cxradar run demo-output/data --month 2026-10 --out demo-output/run --model gbm
       cxradar run /data/2026-10 --month 2026-10 --out /runs/bj --engine spark --spark-master local[2]
+      cxradar run demo-output/data --month 2026-10 --out demo-output/run --config my-run.yaml
+    See the effective settings, and where each came from: cxradar config show --config my-run.yaml
 
     \b
     Writes into RUN_DIR (each file atomically):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 
@@ -70,6 +69,8 @@ def simulate(
     Example:
       cxradar simulate --subscribers 50000 --months 6 --seed 1 --out demo-data
     """
+    from rich.table import Table
+
     from cxradar.simulate import load_params
     from cxradar.simulate import simulate as run_simulation
 

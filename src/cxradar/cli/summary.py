@@ -9,8 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rich.table import Table
-
 from cxradar.cli._common import console
 
 __all__ = ["print_evaluation", "print_month", "print_timings"]
@@ -25,6 +23,8 @@ def _num(value: Any, digits: int = 2) -> str:
 
 
 def print_validation(summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
     validation = summary.get("validation_tables") or {}
     if not validation:
         return
@@ -37,6 +37,8 @@ def print_validation(summary: dict[str, Any]) -> None:
 
 
 def print_pool_and_potential(summary: dict[str, Any]) -> None:
+    from rich.table import Table
+
     month, pool, pot = summary["month"], summary["pool"], summary["potential"]
     if "features_shape" in summary:
         rows, cols = summary["features_shape"]
@@ -139,6 +141,8 @@ def print_timings(summary: dict[str, Any]) -> None:
     run = summary.get("run") or {}
     if not run.get("steps"):
         return
+    from rich.table import Table
+
     table = Table(
         title=f"Steps 步骤耗时 ({run.get('engine', '')}, {run.get('shards', '')} shards): "
         f"{run['wall_s']:.1f} s wall, {run['cpu_s']:.1f} s CPU, peak {run['peak_rss_mb']:,.0f} MB"
@@ -171,6 +175,8 @@ def print_month(summary: dict[str, Any], run_dir: Path) -> None:
 
 def print_evaluation(result: dict[str, Any]) -> None:
     """The run scored against the simulator's truth."""
+    from rich.table import Table
+
     table = Table(
         title=f"Against truth 对照真值, {result['month']}: {result['truly_dissatisfied']:,} of "
         f"{result['subscribers']:,} truly dissatisfied ({result['dissatisfied_rate']:.1%})"

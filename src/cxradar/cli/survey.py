@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
 
@@ -32,6 +31,8 @@ def _num(value: float | None) -> str:
 
 
 def _print_headline(summary: dict[str, Any], out: Path) -> None:
+    from rich.table import Table
+
     overall = summary["overall"]
     table = Table(title=f"满意度调查 Survey {summary['month']}", show_header=True)
     table.add_column("指标 figure")
@@ -116,10 +117,10 @@ def report(data_dir: Path, month: str, out_dir: Path, config_path: Path | None, 
     survey_report.xlsx (one sheet per view, Chinese and English headers),
     survey_report.html (self-contained) and survey_summary.json. Settings: docs/survey.md.
     """
-    from cxradar.csi.complaints import month_start
-    from cxradar.csi.report import build_survey_views, load_survey_tables
-    from cxradar.csi.survey_config import load_survey_config
-    from cxradar.csi.survey_output import write_survey_report
+    from cxradar.months import month_start
+    from cxradar.survey.config import load_survey_config
+    from cxradar.survey.output import write_survey_report
+    from cxradar.survey.report import build_survey_views, load_survey_tables
 
     month_start(month)  # a bad --month fails before any reading
     config = load_survey_config(config_path)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from rich.table import Table
 
 from cxradar.cli._common import console, progress
-from cxradar.contract import ValidationReport, validate_dir
-from cxradar.contract.report import TABLE_STATUSES
+
+if TYPE_CHECKING:
+    from cxradar.contract import ValidationReport
 
 __all__ = ["validate"]
 
@@ -104,6 +105,8 @@ def validate(
     \b
     Exit code 0 when the data is usable, 1 when it is not (the reasons are printed).
     """
+    from cxradar.contract import validate_dir
+
     out_dir = out_dir or data_dir / "_validated"
     enc = None if encoding == "auto" else encoding
     if as_json:
@@ -147,6 +150,10 @@ def _source(table: str, file: str | None) -> str:
 
 
 def _print(report: ValidationReport) -> None:
+    from rich.table import Table
+
+    from cxradar.contract.report import TABLE_STATUSES
+
     table = Table(title="Validation 数据校验", title_justify="left")
     for header in ("table", "source", "rows in", "accepted", "quarantined", "status"):
         table.add_column(

@@ -20,6 +20,8 @@ month       ``2026-09``, ``202609``, ``2026/9``, ``2026-09-01`` (a date that is 
 
 from __future__ import annotations
 
+from cxradar.column_types import SQL_TYPES
+
 __all__ = [
     "BOOLEAN_FALSE",
     "BOOLEAN_TRUE",
@@ -30,15 +32,6 @@ __all__ = [
     "raw_null_sql",
 ]
 
-SQL_TYPES = {
-    "string": "VARCHAR",
-    "integer": "BIGINT",
-    "float": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "month": "DATE",
-}
 BOOLEAN_TRUE = ("true", "t", "1", "yes", "y", "是")
 BOOLEAN_FALSE = ("false", "f", "0", "no", "n", "否")
 

@@ -2,7 +2,7 @@
 
 Resamples are row-count vectors (times the survey weights), so the weighted correlation matrices of
 all resamples come from one matrix product and the PLS iterations run on all of them together
-(:mod:`cxradar.csi.pls_core`). Work is chunked to bound memory.
+(:mod:`cxradar.csi._pls_core`). Work is chunked to bound memory.
 
 For every estimate the table gives the original estimate, the bootstrap mean and SD (``se``,
 ``n - 1`` denominator), ``t = estimate / se`` and the two-sided ``p_value`` from Student's t with
@@ -20,18 +20,36 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from cxradar.csi import pls_core
-from cxradar.csi.pls_core import Array
+from cxradar.csi import _pls_core
+from cxradar.csi._pls_core import Array, CoreFit, Layout, Moments
 from cxradar.errors import ConfigError, DataError
 
-if TYPE_CHECKING:
-    from cxradar.csi.pls import PLSPathModel
+
+class FittedPLS(Protocol):
+    """What the bootstrap needs of a fitted :class:`~cxradar.csi.pls.PLSPathModel` (a protocol, so
+    this module does not import ``pls``, which imports it)."""
+
+    n_samples_: int
+    missing: str
+    layout_: Layout
+    scheme: str
+    max_iter: int
+    tol: float
+    _sample_weight: Array
+
+    @property
+    def _moments(self) -> Moments: ...
+
+    def _statistics(
+        self, R: Array, mean: Array, sd: Array, core: CoreFit
+    ) -> tuple[list[tuple[str, str]], Array]: ...
+
 
 __all__ = ["BootstrapResult", "bca_interval", "percentile_interval", "run_bootstrap"]
 
@@ -85,12 +103,12 @@ def _counts(indices: Array, n: int) -> Array:
     return np.bincount(flat, minlength=B * n).reshape(B, n).astype(float)
 
 
-def _fit_many(model: PLSPathModel, F: Array) -> tuple[list[tuple[str, str]], Array]:
+def _fit_many(model: FittedPLS, F: Array) -> tuple[list[tuple[str, str]], Array]:
     labels: list[tuple[str, str]] = []
     parts = []
     for start in range(0, F.shape[0], CHUNK):
-        R, mean, sd = pls_core.correlations(F[start : start + CHUNK], model._moments, model.missing)
-        core = pls_core.estimate(R, model.layout_, model.scheme, model.max_iter, model.tol)
+        R, mean, sd = _pls_core.correlations(F[start : start + CHUNK], model._moments, model.missing)
+        core = _pls_core.estimate(R, model.layout_, model.scheme, model.max_iter, model.tol)
         labels, stats_ = model._statistics(R, mean, sd, core)
         stats_[~core.converged] = np.nan
         parts.append(stats_)
@@ -98,7 +116,7 @@ def _fit_many(model: PLSPathModel, F: Array) -> tuple[list[tuple[str, str]], Arr
 
 
 def run_bootstrap(
-    model: PLSPathModel,
+    model: FittedPLS,
     n: int = 5000,
     seed: int = 0,
     method: str = "percentile",
@@ -129,8 +147,8 @@ def run_bootstrap(
         )
     weights = model._sample_weight
     labels, draws = _fit_many(model, _counts(indices, rows) * weights)
-    core_R, core_mean, core_sd = pls_core.correlations(weights[None], model._moments, model.missing)
-    core = pls_core.estimate(core_R, model.layout_, model.scheme, model.max_iter, model.tol)
+    core_R, core_mean, core_sd = _pls_core.correlations(weights[None], model._moments, model.missing)
+    core = _pls_core.estimate(core_R, model.layout_, model.scheme, model.max_iter, model.tol)
     estimate = model._statistics(core_R, core_mean, core_sd, core)[1][0]
     ok = ~np.isnan(draws).any(axis=1)
     failed = int((~ok).sum())

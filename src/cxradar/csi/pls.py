@@ -3,7 +3,7 @@
 :class:`PLSPathModel` fits a PLS path model (Lohmöller's algorithm; path, centroid or factorial
 inner weighting; mode A or B outer estimation; stop when the sum of absolute changes of the
 standardised outer weights falls below ``tol``, as SmartPLS and seminr) on a DataFrame of indicator
-columns. The numeric core lives in :mod:`cxradar.csi.pls_core` (numpy, batched; its docstring says
+columns. The numeric core lives in :mod:`cxradar.csi._pls_core` (numpy, batched; its docstring says
 why we wrote our own).
 
 Missing answers: ``missing="mean"`` (default) replaces a missing answer by the item's (weighted)
@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxradar.csi import pls_core
-from cxradar.csi.pls_core import Array, CoreFit, Layout, Moments
+from cxradar.csi import _pls_core
+from cxradar.csi._pls_core import Array, CoreFit, Layout, Moments
 from cxradar.csi.quality import fornell_larcker, inner_vif, outer_vif, reliability
 from cxradar.csi.spec import ModelSpec, load_model_spec
 from cxradar.errors import ConfigError, DataError, MissingColumnError, ModelError, did_you_mean
@@ -118,9 +118,9 @@ class PLSPathModel:
         data = _indicator_matrix(X, spec)
         weights = _sample_weight(sample_weight, data.shape[0])
         layout = Layout.from_spec(spec)
-        R, mean, sd = pls_core.weighted_correlation(data, weights, self.missing)
+        R, mean, sd = _pls_core.weighted_correlation(data, weights, self.missing)
         _check_variance(sd[0], spec)
-        core = pls_core.estimate(R, layout, self.scheme, self.max_iter, self.tol)
+        core = _pls_core.estimate(R, layout, self.scheme, self.max_iter, self.tol)
         if not core.converged[0]:
             raise ModelError(
                 f"PLS did not converge in {self.max_iter} iterations (model {spec.name})",
@@ -151,7 +151,7 @@ class PLSPathModel:
         self.cross_loadings_ = pd.DataFrame(L, index=items, columns=names)
         self.loadings_ = pd.DataFrame(L * layout.mask, index=items, columns=names)
         self.path_coefficients_ = pd.DataFrame(core.paths[0], index=names, columns=names)
-        total = pls_core.total_effects(core.paths[0])
+        total = _pls_core.total_effects(core.paths[0])
         self.total_effects_ = pd.DataFrame(total, index=names, columns=names)
         self.indirect_effects_ = pd.DataFrame(total - core.paths[0], index=names, columns=names)
         self.construct_corr_ = pd.DataFrame(core.construct_corr[0], index=names, columns=names)
@@ -182,7 +182,7 @@ class PLSPathModel:
         """Heterotrait-monotrait ratios (upper and lower triangle; NaN diagonal)."""
         check_fitted(self)
         return pd.DataFrame(
-            pls_core.htmt(self._R[None], self.layout_)[0], index=self._names, columns=self._names
+            _pls_core.htmt(self._R[None], self.layout_)[0], index=self._names, columns=self._names
         )
 
     @property
@@ -263,8 +263,8 @@ class PLSPathModel:
         for a, b in spec.paths:
             labels.append(("path", f"{a} -> {b}"))
             columns.append(core.paths[:, names.index(a), names.index(b)])
-        total = pls_core.total_effects(core.paths)
-        reach = pls_core.total_effects(layout.adjacency) != 0
+        total = _pls_core.total_effects(core.paths)
+        reach = _pls_core.total_effects(layout.adjacency) != 0
         for i, a in enumerate(names):
             for j, b in enumerate(names):
                 if reach[i, j]:
@@ -278,7 +278,7 @@ class PLSPathModel:
         for k in [names.index(c) for c in spec.endogenous()]:
             labels.append(("r2", names[k]))
             columns.append(core.r2[:, k])
-        ht = pls_core.htmt(R, layout)
+        ht = _pls_core.htmt(R, layout)
         for i in range(len(names)):
             for j in range(i + 1, len(names)):
                 labels.append(("htmt", f"{names[i]} -> {names[j]}"))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxradar.csi.pls_core import Array, Layout
+from cxradar.csi._pls_core import Array, Layout
 
 __all__ = ["fornell_larcker", "inner_vif", "outer_vif", "reliability"]
 

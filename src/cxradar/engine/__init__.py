@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from cxradar.engine.dialects import ENGINES, engine_dialect, transpile
-from cxradar.engine.params import month_params, parse_month
+from cxradar.engine.params import month_params
 from cxradar.engine.runner import compile_model, materialise
 from cxradar.engine.sqlmodel import SqlModel, load_models, order_models, parse_model, render, sql_dir
 
@@ -26,7 +26,6 @@ __all__ = [
     "month_params",
     "order_models",
     "parse_model",
-    "parse_month",
     "render",
     "sql_dir",
     "transpile",

@@ -14,7 +14,7 @@ from sqlglot.errors import ErrorLevel, SqlglotError
 
 from cxradar.errors import ConfigError, EngineError, did_you_mean
 
-__all__ = ["ENGINES", "SQL_TYPES", "EngineDialect", "engine_dialect", "transpile"]
+__all__ = ["ENGINES", "EngineDialect", "engine_dialect", "transpile"]
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,6 @@ ENGINES: dict[str, EngineDialect] = {
         create_view="CREATE VIEW {name} AS {sql}",
         drop_table="DROP TABLE IF EXISTS {name}",
     ),
-}
-
-# contract column type -> DuckDB SQL type (sqlglot maps these to the other engines' types)
-SQL_TYPES: dict[str, str] = {
-    "string": "VARCHAR",
-    "integer": "BIGINT",
-    "float": "DOUBLE",
-    "boolean": "BOOLEAN",
-    "date": "DATE",
-    "timestamp": "TIMESTAMP",
-    "month": "DATE",
 }
 
 

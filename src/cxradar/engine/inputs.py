@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cxradar.column_types import SQL_TYPES
 from cxradar.contract.schema import TableContract
-from cxradar.engine.dialects import SQL_TYPES
 from cxradar.errors import MissingColumnError, did_you_mean
 
 __all__ = ["conform_sql", "empty_sql", "quote"]

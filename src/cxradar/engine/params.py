@@ -16,28 +16,13 @@ placeholder        meaning                                     example (M = 2026
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-from cxradar.errors import ConfigError
+from cxradar.months import month_date, month_shift
 
-__all__ = ["WINDOW_MONTHS", "month_params", "parse_month"]
+__all__ = ["WINDOW_MONTHS", "month_params"]
 
 WINDOW_MONTHS = 6  # the longest look-back window (months, the as-of month included)
-_MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
-
-
-def parse_month(month: str) -> date:
-    """``'2026-06'`` (or ``'2026-06-01'``) -> ``date(2026, 6, 1)``."""
-    match = _MONTH.match(str(month).strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ConfigError(f"month '{month}' is not a month", fix="write it as YYYY-MM, e.g. --month 2026-06")
-    return date(int(match.group(1)), int(match.group(2)), 1)
-
-
-def _shift(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _literal(day: date) -> str:
@@ -46,14 +31,14 @@ def _literal(day: date) -> str:
 
 def month_params(month: str) -> dict[str, str]:
     """Placeholder name -> SQL literal for the as-of ``month`` (``YYYY-MM``)."""
-    first = parse_month(month)
+    first = month_date(month)
     params = {
         "as_of_month": _literal(first),
-        "as_of_end": _literal(_shift(first, 1)),
+        "as_of_end": _literal(month_date(month_shift(month, 1))),
         "as_of_index": str(first.year * 12 + first.month - 1),
     }
     for k in range(1, WINDOW_MONTHS):
-        params[f"month_minus_{k}"] = _literal(_shift(first, -k))
+        params[f"month_minus_{k}"] = _literal(month_date(month_shift(month, -k)))
     from cxradar.contract.schema import load_contracts  # here, so importing the engine stays light
 
     scale = load_contracts()["contacts"].rating_scale

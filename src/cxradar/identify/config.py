@@ -1,142 +1,128 @@
-"""Typed settings of identification, read from ``conf/identify.yaml`` and checked at load time.
+"""Typed settings of identification: a view over the ``identify`` section (``conf/identify.yaml``).
 
-An unknown key is a :class:`~cxradar.errors.ConfigError` with "did you mean"; thresholds left
-``null`` fall back to the data contract (the post-contact rating scale of ``contacts``).
+The shipped file is the only source of values (these dataclasses have no defaults); a user file
+names only the keys it changes (:func:`cxradar.config.load_section`). Two thresholds left ``null``
+fall back to the data contract (the post-contact rating scale of ``contacts``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from cxradar.config import conf_path
+from cxradar.config import Tree, load_section, section, value
 from cxradar.contract import load_contracts
-from cxradar.errors import ConfigError, did_you_mean
+from cxradar.errors import ConfigError
+from cxradar.models.thresholds import THRESHOLD_RULES
 
-__all__ = ["IdentifyConfig", "PoolConfig", "PotentialConfig", "load_identify_config"]
+__all__ = ["IdentifyConfig", "PoolConfig", "PotentialConfig", "identify_from_tree", "load_identify_config"]
+
+_FIX = "see docs/identify.md"
 
 
 @dataclass(frozen=True)
 class PoolConfig:
     """Entry and exit rules of the explicit pool."""
 
-    low_rating_at_or_below: int = 2
-    good_rating_at_or_above: int = 4
-    low_survey_at_or_below: int = 6
-    good_survey_at_or_above: int = 8
-    complaint_types: tuple[str, ...] = ("network", "billing", "marketing", "service", "other")
-    quiet_days_after_care: int = 60
-    warmup_months: int = 2
+    low_rating_at_or_below: int
+    good_rating_at_or_above: int
+    low_survey_at_or_below: int
+    good_survey_at_or_above: int
+    complaint_types: tuple[str, ...]
+    quiet_days_after_care: int
+    warmup_months: int
 
 
 @dataclass(frozen=True)
 class PotentialConfig:
     """Rules of the three kinds of potentially dissatisfied customers."""
 
-    silent_window_months: int = 3
-    silent_min_probability: float | None = None
-    severity_weights: dict[int, float] = field(default_factory=lambda: {1: 0.5, 2: 1.0, 3: 2.0})
-    incident_type_weights: dict[str, float] = field(
-        default_factory=lambda: {
-            "network_outage": 1.0,
-            "network_degradation": 0.5,
-            "billing_error": 1.0,
-            "system_failure": 0.5,
-        }
-    )
-    account_incident_hours: float = 4.0
-    incident_window_months: int = 1
-    incident_min_exposure: float = 2.0
-    incident_min_share: float = 0.2
-    incident_max_hours: float = 72.0
-    incident_min_probability: float = 0.0
-    label_at_or_below: int = 6
-    train_window_months: int = 3
-    holdout_share: float = 0.3
-    holdout_seed: int = 20260
-    causes: tuple[str, ...] = ("network", "billing", "service", "value", "unknown")
-    exclude_features: tuple[str, ...] = ("survey",)
-    threshold_rule: str = "balanced"
-    target_precision: float = 0.6
-    capacity: float = 0.1
-    cause_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    model_params: dict[str, dict[str, Any]] = field(default_factory=dict)
+    silent_window_months: int
+    silent_min_probability: float | None
+    severity_weights: dict[int, float]
+    incident_type_weights: dict[str, float]
+    account_incident_hours: float
+    incident_window_months: int
+    incident_min_exposure: float
+    incident_min_share: float
+    incident_max_hours: float
+    incident_min_probability: float
+    label_at_or_below: int
+    train_window_months: int
+    holdout_share: float
+    holdout_seed: int
+    causes: tuple[str, ...]
+    exclude_features: tuple[str, ...]
+    threshold_rule: str
+    target_precision: float
+    capacity: float
+    cause_keywords: dict[str, tuple[str, ...]]
+    model_params: dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class IdentifyConfig:
-    """All identification settings; ``source`` names the file they came from."""
+    """All identification settings; ``source`` names the user file they came from (or the shipped one)."""
 
-    pool: PoolConfig = field(default_factory=PoolConfig)
-    potential: PotentialConfig = field(default_factory=PotentialConfig)
-    source: str = "defaults"
+    pool: PoolConfig
+    potential: PotentialConfig
+    source: str
 
 
-def _section(cls: type, raw: dict[str, Any], where: str, defaults: dict[str, Any]) -> Any:
-    names = {f.name for f in fields(cls)}
-    values: dict[str, Any] = dict(defaults)
-    for key, value in (raw or {}).items():
-        if key not in names:
-            raise ConfigError(
-                f"{where}: unknown setting '{key}'.{did_you_mean(key, names)}",
-                fix=f"use one of: {', '.join(sorted(names))} (docs/identify.md)",
-            )
-        if value is None and key != "silent_min_probability":
-            continue
-        if isinstance(value, list):
-            value = tuple(value)
-        if key == "severity_weights":
-            value = {int(k): float(v) for k, v in value.items()}
-        if key == "cause_keywords":
-            value = {str(k): tuple(str(x) for x in v) for k, v in value.items()}
-        if key == "model_params":
-            value = {str(k): dict(v or {}) for k, v in value.items()}
-        if key == "incident_type_weights":
-            value = {str(k): float(v) for k, v in value.items()}
-        values[key] = value
-    try:
-        return cls(**values)
-    except TypeError as error:  # pragma: no cover - guarded by the name check above
-        raise ConfigError(f"{where}: {error}", fix="see docs/identify.md") from error
+def _pool(tree: Tree) -> PoolConfig:
+    scale = load_contracts()["contacts"].rating_scale
+    low = value(tree, "low_rating_at_or_below", int | None, low=0, fix=_FIX)
+    good = value(tree, "good_rating_at_or_above", int | None, low=0, fix=_FIX)
+    return PoolConfig(
+        low_rating_at_or_below=int(scale["low_at_or_below"]) if low is None else low,
+        good_rating_at_or_above=int(scale["good_at_or_above"]) if good is None else good,
+        low_survey_at_or_below=value(tree, "low_survey_at_or_below", int, low=1, high=10, fix=_FIX),
+        good_survey_at_or_above=value(tree, "good_survey_at_or_above", int, low=1, high=10, fix=_FIX),
+        complaint_types=value(tree, "complaint_types", tuple[str, ...], fix=_FIX),
+        quiet_days_after_care=value(tree, "quiet_days_after_care", int, low=0, fix=_FIX),
+        warmup_months=value(tree, "warmup_months", int, low=0, fix=_FIX),
+    )
+
+
+def _potential(tree: Tree) -> PotentialConfig:
+    share = value(tree, "holdout_share", float, fix=_FIX)
+    if not 0 < share < 1:
+        raise ConfigError(f"{tree.where('holdout_share')} = {share} is outside (0, 1)", fix="e.g. 0.3")
+    params = value(tree, "model_params", dict[str, dict[str, Any] | None], fix=_FIX)
+    return PotentialConfig(
+        silent_window_months=value(tree, "silent_window_months", int, low=1, fix=_FIX),
+        silent_min_probability=value(tree, "silent_min_probability", float | None, low=0, high=1, fix=_FIX),
+        severity_weights=value(tree, "severity_weights", dict[int, float], low=0, fix=_FIX),
+        incident_type_weights=value(tree, "incident_type_weights", dict[str, float], low=0, fix=_FIX),
+        account_incident_hours=value(tree, "account_incident_hours", float, low=0, fix=_FIX),
+        incident_window_months=value(tree, "incident_window_months", int, low=1, fix=_FIX),
+        incident_min_exposure=value(tree, "incident_min_exposure", float, low=0, fix=_FIX),
+        incident_min_share=value(tree, "incident_min_share", float, low=0, high=1, fix=_FIX),
+        incident_max_hours=value(tree, "incident_max_hours", float, low=0, fix=_FIX),
+        incident_min_probability=value(tree, "incident_min_probability", float, low=0, high=1, fix=_FIX),
+        label_at_or_below=value(tree, "label_at_or_below", int, low=1, high=10, fix=_FIX),
+        train_window_months=value(tree, "train_window_months", int, low=1, fix=_FIX),
+        holdout_share=share,
+        holdout_seed=value(tree, "holdout_seed", int, fix=_FIX),
+        causes=value(tree, "causes", tuple[str, ...], fix=_FIX),
+        exclude_features=value(tree, "exclude_features", tuple[str, ...], fix=_FIX),
+        threshold_rule=value(tree, "threshold_rule", str, choices=THRESHOLD_RULES, fix=_FIX),
+        target_precision=value(tree, "target_precision", float, low=0, high=1, fix=_FIX),
+        capacity=value(tree, "capacity", float, low=0, high=1, fix=_FIX),
+        cause_keywords=value(tree, "cause_keywords", dict[str, tuple[str, ...]], fix=_FIX),
+        model_params={kind: dict(p or {}) for kind, p in params.items()},
+    )
+
+
+def identify_from_tree(tree: Tree, source: str) -> IdentifyConfig:
+    """Typed identification settings from the effective ``identify`` section."""
+    return IdentifyConfig(
+        pool=_pool(section(tree, "pool")), potential=_potential(section(tree, "potential")), source=source
+    )
 
 
 def load_identify_config(path: Path | None = None) -> IdentifyConfig:
-    """Read identification settings (default: the shipped ``conf/identify.yaml``)."""
-    source = path or conf_path("identify.yaml")
-    try:
-        raw = yaml.safe_load(Path(source).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
-        raise ConfigError(
-            f"cannot read {source}: {error}", fix="fix the YAML or pass another --config"
-        ) from error
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: expected a mapping at the top", fix="see docs/identify.md")
-    for key in raw:
-        if key not in ("pool", "potential"):
-            raise ConfigError(
-                f"{source}: unknown section '{key}'.{did_you_mean(key, ['pool', 'potential'])}",
-                fix="use the sections 'pool' and 'potential' (docs/identify.md)",
-            )
-    scale = load_contracts()["contacts"].rating_scale
-    pool_defaults = {
-        "low_rating_at_or_below": scale.get("low_at_or_below", 2),
-        "good_rating_at_or_above": scale.get("good_at_or_above", 4),
-    }
-    pool = _section(PoolConfig, raw.get("pool") or {}, f"{source} [pool]", pool_defaults)
-    potential = _section(PotentialConfig, raw.get("potential") or {}, f"{source} [potential]", {})
-    if not 0 < potential.holdout_share < 1:
-        raise ConfigError(
-            f"{source} [potential]: holdout_share {potential.holdout_share} is outside (0, 1)",
-            fix="set potential.holdout_share to e.g. 0.3",
-        )
-    rules = ("balanced", "max_f1", "target_precision", "capacity")
-    if potential.threshold_rule not in rules:
-        raise ConfigError(
-            f"{source} [potential]: threshold_rule '{potential.threshold_rule}' is unknown."
-            f"{did_you_mean(potential.threshold_rule, rules)}",
-            fix=f"use one of: {', '.join(rules)} (docs/identify.md)",
-        )
-    return IdentifyConfig(pool=pool, potential=potential, source=str(source))
+    """The shipped ``conf/identify.yaml`` with the keys of the user file ``path`` laid over it."""
+    tree = load_section("identify", path)
+    return identify_from_tree(tree, str(path) if path is not None else str(tree.origin.file))

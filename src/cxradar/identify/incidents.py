@@ -16,7 +16,8 @@ from __future__ import annotations
 import pandas as pd
 
 from cxradar.identify.config import PotentialConfig
-from cxradar.identify.labels import DISTRICT_ZH, INCIDENT_LABELS, month_bounds, month_shift
+from cxradar.identify.labels import DISTRICT_ZH, INCIDENT_LABELS
+from cxradar.months import month_bounds, month_shift
 
 __all__ = ["INCIDENT_CAUSE", "incident_exposure", "incident_hits"]
 

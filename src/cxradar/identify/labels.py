@@ -1,11 +1,6 @@
-"""Words people read: en/zh labels of channels, complaint types, causes, kinds and signals,
-plus the small month helpers every identification module uses."""
+"""Words people read: en/zh labels of channels, complaint types, causes, kinds and signals."""
 
 from __future__ import annotations
-
-import pandas as pd
-
-from cxradar.errors import ConfigError
 
 __all__ = [
     "CAUSE_LABELS",
@@ -16,9 +11,6 @@ __all__ = [
     "INCIDENT_LABELS",
     "KIND_LABELS",
     "SIGNAL_LABELS",
-    "month_bounds",
-    "month_shift",
-    "parse_month",
 ]
 
 CHANNEL_LABELS: dict[str, tuple[str, str]] = {
@@ -94,25 +86,3 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "incident_hit": ("incident-hit", "突发事件影响"),
     "model_predicted": ("model-predicted (unknown cause)", "模型预测（不明诱因）"),
 }
-
-
-def parse_month(month: str) -> pd.Timestamp:
-    """``'2026-09'`` -> the first day of that month; anything else is a ConfigError."""
-    try:
-        stamp = pd.Timestamp(f"{month}-01") if len(str(month)) == 7 else None
-    except ValueError:
-        stamp = None
-    if stamp is None or stamp.strftime("%Y-%m") != month:
-        raise ConfigError(f"month '{month}' is not in the form YYYY-MM", fix="pass e.g. --month 2026-09")
-    return stamp
-
-
-def month_shift(month: str, n: int) -> str:
-    """The month ``n`` months after ``month`` (negative: before), as YYYY-MM."""
-    return (parse_month(month) + pd.DateOffset(months=n)).strftime("%Y-%m")
-
-
-def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """``[start, next_start)`` of a month as timestamps."""
-    start = parse_month(month)
-    return start, start + pd.DateOffset(months=1)

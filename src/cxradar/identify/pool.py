@@ -21,8 +21,9 @@ import pandas as pd
 
 from cxradar.errors import StateError
 from cxradar.identify.config import IdentifyConfig, PoolConfig
-from cxradar.identify.labels import EXIT_LABELS, month_bounds, month_shift, parse_month
+from cxradar.identify.labels import EXIT_LABELS
 from cxradar.identify.signals import entry_signals, good_signals
+from cxradar.months import month_bounds, month_shift, parse_month
 
 __all__ = [
     "HISTORY_COLUMNS",

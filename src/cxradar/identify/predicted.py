@@ -21,9 +21,10 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from cxradar.errors import ModelError
 from cxradar.identify.config import PotentialConfig
-from cxradar.identify.labels import month_bounds
 from cxradar.models import make_model
-from cxradar.models.evaluate import by_segment, choose_threshold, lift_curve, reliability_table, score_metrics
+from cxradar.models.evaluate import by_segment, lift_curve, reliability_table, score_metrics
+from cxradar.models.thresholds import RULE_TEXT, balanced_threshold, choose_threshold
+from cxradar.months import month_bounds
 
 __all__ = [
     "FittedIdentifier",
@@ -36,15 +37,6 @@ __all__ = [
     "train_identifier",
     "training_set",
 ]
-
-_RULE_TEXT = {
-    "balanced": "the threshold that maximises the smaller of precision and recall on out-of-fold predictions "
-    "of the training respondents (the seed asks for both above 60 %)",
-    "max_f1": "the threshold that maximises F1 on out-of-fold predictions of the training respondents",
-    "target_precision": "the lowest threshold whose out-of-fold precision on training respondents "
-    "reaches {tp}",
-    "capacity": "the threshold that flags the top {cap} share of training respondents",
-}
 
 
 def training_set(
@@ -110,25 +102,6 @@ class FittedIdentifier:
         return np.asarray(self.model.predict_proba(features[self.columns])[:, 1], dtype="float64")
 
 
-def balanced_threshold(y: np.ndarray, p: np.ndarray) -> float:
-    """The cut (flag ``p >= t``) that maximises min(precision, recall); ties flag together."""
-    y_arr, p_arr = np.asarray(y, dtype=bool).astype(int), np.asarray(p, dtype="float64")
-    order = np.argsort(-p_arr, kind="mergesort")
-    sorted_p = p_arr[order]
-    tp = np.cumsum(y_arr[order])
-    n_flag = np.arange(1, len(p_arr) + 1)
-    last = np.r_[sorted_p[1:] != sorted_p[:-1], True]
-    tp, n_flag, cut = tp[last], n_flag[last], sorted_p[last]
-    worst = np.minimum(tp / n_flag, tp / max(1, y_arr.sum()))
-    return float(cut[int(np.argmax(worst))])
-
-
-def _threshold(y: np.ndarray, p: np.ndarray, rule: str, target_precision: float, capacity: float) -> float:
-    if rule == "balanced":
-        return balanced_threshold(y, p)
-    return choose_threshold(y, p, rule, target_precision=target_precision, capacity=capacity)
-
-
 def population_metrics(
     y: np.ndarray, p: np.ndarray, weight: np.ndarray, threshold: float
 ) -> dict[str, float]:
@@ -182,13 +155,13 @@ def fit_identifier(
         )
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     oof = cross_val_predict(clone(estimator), fit_rows[columns], y_fit, cv=cv, method="predict_proba")[:, 1]
-    threshold = _threshold(y_fit, oof, rule, target_precision, capacity)
+    threshold = choose_threshold(y_fit, oof, rule, target_precision=target_precision, capacity=capacity)
     model = clone(estimator).fit(fit_rows[columns], y_fit)
     fitted = FittedIdentifier(model=model, columns=list(columns), threshold=float(threshold))
     p_test = fitted.score(test_rows)
     report: dict[str, Any] = {
         "rule": rule,
-        "rule_text": _RULE_TEXT[rule].format(tp=target_precision, cap=capacity),
+        "rule_text": RULE_TEXT[rule].format(tp=target_precision, cap=capacity),
         "threshold": float(threshold),
         "n_train": len(fit_rows),
         "n_holdout": len(test_rows),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cxradar.identify.labels import month_bounds, month_shift
+from cxradar.months import month_bounds, month_shift
 
 __all__ = ["channel_silent", "silent_sentence"]
 

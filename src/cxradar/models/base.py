@@ -21,30 +21,11 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
-from cxradar.errors import ModelError
+from cxradar.errors import FeatureMismatchError, ModelError, ModelInputError, TargetError
 from cxradar.models.evaluate import choose_threshold
 from cxradar.models.preprocess import as_frame
 
-__all__ = [
-    "BinaryClassifier",
-    "Calibrator",
-    "FeatureMismatchError",
-    "SampleWeightError",
-    "TargetError",
-    "check_sample_weight",
-]
-
-
-class FeatureMismatchError(ModelError, ValueError):
-    """The table to score does not have the columns the model was fitted on."""
-
-
-class TargetError(ModelError, ValueError):
-    """The target is not a binary label (one class, many classes, continuous, missing)."""
-
-
-class SampleWeightError(ModelError, ValueError):
-    """Row weights that do not fit the table (wrong length, negative, all zero)."""
+__all__ = ["BinaryClassifier", "Calibrator", "check_sample_weight"]
 
 
 def check_sample_weight(sample_weight: Any, n_rows: int) -> np.ndarray | None:
@@ -53,14 +34,14 @@ def check_sample_weight(sample_weight: Any, n_rows: int) -> np.ndarray | None:
         return None
     w = np.asarray(sample_weight, dtype="float64")
     if w.ndim != 1 or len(w) != n_rows:
-        raise SampleWeightError(
+        raise ModelInputError(
             f"sample_weight.shape == {w.shape}, expected ({n_rows},)",
             fix="pass one weight per row of X",
         )
     if not np.all(np.isfinite(w)) or (w < 0).any():
-        raise SampleWeightError("Negative or non-finite values in sample_weight", fix="pass weights >= 0")
+        raise ModelInputError("Negative or non-finite values in sample_weight", fix="pass weights >= 0")
     if not (w > 0).any():
-        raise SampleWeightError(
+        raise ModelInputError(
             "Sample weights must contain at least one non-zero number", fix="pass some positive weights"
         )
     return w
@@ -131,9 +112,11 @@ class BinaryClassifier(ClassifierMixin, BaseEstimator):
                 fix="pass the label column (--target)",
             )
         if hasattr(X, "toarray") or hasattr(X, "tocsr"):
-            raise TypeError(f"{type(self).__name__} does not accept sparse data; pass a dense table")
+            raise ModelInputError(
+                f"{type(self).__name__} does not accept sparse data", fix="pass a dense table (a DataFrame)"
+            )
         if not isinstance(X, pd.DataFrame) and np.iscomplexobj(np.asarray(X)):
-            raise ValueError("Complex data not supported")
+            raise ModelInputError("Complex data not supported", fix="pass real-valued columns")
         frame = as_frame(X)
         frame.columns = [str(c) for c in frame.columns]
         y_arr = np.asarray(y)
@@ -145,14 +128,19 @@ class BinaryClassifier(ClassifierMixin, BaseEstimator):
             )
             y_arr = y_arr.ravel()
         if len(y_arr) != len(frame):
-            raise ValueError(f"X has {len(frame)} rows but y has {len(y_arr)}")
+            raise ModelInputError(
+                f"X has {len(frame)} rows but y has {len(y_arr)}", fix="pass one label per row of the table"
+            )
         if len(frame) == 0 or frame.shape[1] == 0:
             what = "0 sample(s)" if len(frame) == 0 else "0 feature(s)"
-            raise ValueError(
-                f"Found array with {what} (shape={frame.shape}) while a minimum of 1 is required."
+            raise ModelInputError(
+                f"Found array with {what} (shape={frame.shape}) while a minimum of 1 is required.",
+                fix="pass a table with at least one row and one feature column",
             )
         if pd.api.types.is_float_dtype(y_arr) and not np.all(np.isfinite(y_arr)):
-            raise ValueError("Input y contains NaN or infinity.")
+            raise ModelInputError(
+                "Input y contains NaN or infinity.", fix="drop or fill the rows without a label"
+            )
         if pd.api.types.is_float_dtype(y_arr) and not np.all(np.mod(y_arr, 1) == 0):
             raise TargetError(
                 "Unknown label type: continuous target; a classifier needs a binary label",

@@ -253,6 +253,20 @@ class BayesNetModel(BinaryClassifier):
         return result
 
     # --- persistence ----------------------------------------------------------------------
+    @property
+    def summary(self) -> pd.DataFrame:
+        """The learned structure: one row per edge (parent -> child), marked when it touches the
+        target's Markov blanket (no intervals)."""
+        check_is_fitted(self, "edges_")
+        blanket = set(self.markov_blanket_)
+        return pd.DataFrame(
+            {
+                "parent": [a for a, _ in self.edges_],
+                "child": [b for _, b in self.edges_],
+                "in_markov_blanket": [a in blanket or b in blanket for a, b in self.edges_],
+            }
+        )
+
     def to_dict(self) -> dict[str, Any]:
         check_is_fitted(self, "edges_")
         return {

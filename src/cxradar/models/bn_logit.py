@@ -76,10 +76,15 @@ class BNLogitModel(BinaryClassifier):
     def _proba(self, frame: pd.DataFrame) -> np.ndarray:
         return self.logit_.predict_proba(frame[self.selected_])[:, 1]
 
+    @property
     def summary(self) -> pd.DataFrame:
-        """The logistic regression's coefficient table (over the selected indicators)."""
+        """The logistic regression's coefficient table over the selected indicators (95 %)."""
+        return self.summary_at(0.05)
+
+    def summary_at(self, alpha: float) -> pd.DataFrame:
+        """:attr:`summary` with ``1 - alpha`` intervals."""
         check_is_fitted(self, "logit_")
-        return self.logit_.summary()
+        return self.logit_.summary_at(alpha)
 
     def contributions(self, X: Any) -> pd.DataFrame:
         frame = self._frame_for_predict(X)

@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import brier_score_loss, roc_auc_score
 
-from cxradar.errors import ConfigError, ModelError, did_you_mean
+from cxradar.models.thresholds import choose_threshold
+from cxradar.models.thresholds import labels_and_scores as _check
 
 __all__ = [
     "by_segment",
@@ -24,56 +25,6 @@ __all__ = [
     "score_metrics",
     "top_share_lift",
 ]
-
-_RULES = ("max_f1", "target_precision", "capacity")
-
-
-def _check(y: Any, p: Any) -> tuple[np.ndarray, np.ndarray]:
-    y_arr = np.asarray(y).astype(bool).astype(int)
-    p_arr = np.asarray(p, dtype="float64")
-    if y_arr.shape != p_arr.shape:
-        raise ModelError(
-            f"labels ({y_arr.shape}) and probabilities ({p_arr.shape}) differ in length",
-            fix="pass one probability per labelled row",
-        )
-    return y_arr, p_arr
-
-
-def choose_threshold(
-    y: Any, p: Any, rule: str = "max_f1", *, target_precision: float = 0.6, capacity: float = 0.1
-) -> float:
-    """The operating threshold by a stated rule, computed on *training* labels and scores.
-
-    ``max_f1`` maximises F1; ``target_precision`` takes the lowest threshold whose precision
-    reaches the target (max_f1 when none does); ``capacity`` flags the top ``capacity`` share.
-    """
-    y_arr, p_arr = _check(y, p)
-    if rule not in _RULES:
-        raise ConfigError(
-            f"threshold rule '{rule}' is unknown.{did_you_mean(rule, _RULES)}",
-            fix="use one of max_f1, target_precision, capacity (conf/models.yaml: threshold.rule)",
-        )
-    if rule == "capacity":
-        if not 0 < capacity <= 1:
-            raise ConfigError(
-                f"capacity {capacity} is not a share in (0, 1]", fix="e.g. threshold.capacity: 0.1"
-            )
-        k = max(1, round(capacity * len(p_arr)))
-        return float(np.sort(p_arr)[::-1][k - 1])
-    order = np.argsort(-p_arr, kind="mergesort")
-    sorted_p = p_arr[order]
-    tp = np.cumsum(y_arr[order])
-    n_flag = np.arange(1, len(p_arr) + 1)
-    last = np.r_[sorted_p[1:] != sorted_p[:-1], True]  # flag all ties together
-    tp, n_flag, cut = tp[last], n_flag[last], sorted_p[last]
-    precision = tp / n_flag
-    recall = tp / max(1, y_arr.sum())
-    f1 = np.where(precision + recall > 0, 2 * precision * recall / np.maximum(precision + recall, 1e-300), 0)
-    if rule == "target_precision":
-        ok = np.flatnonzero(precision >= target_precision)
-        if ok.size:
-            return float(cut[ok[-1]])
-    return float(cut[int(np.argmax(f1))])
 
 
 def top_share_lift(y: Any, p: Any, share: float = 0.1) -> float:

@@ -8,7 +8,7 @@ With ``early_stopping_rounds`` an internal stratified split picks the number of 
 calibration map (Platt or isotonic) and the operating threshold on rows the trees did not see;
 the final booster is then refitted on all rows with that many rounds. Reasons use LightGBM's own
 TreeSHAP contributions (``pred_contrib=True``), shared between rows with the same split pattern
-(:mod:`cxradar.models.treeshap`). Deterministic for a given ``random_state``.
+(:mod:`cxradar.models._treeshap`). Deterministic for a given ``random_state``.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from scipy.special import expit
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 
+from cxradar.models._treeshap import Split, pattern_contributions, tree_splits
 from cxradar.models.base import BinaryClassifier, Calibrator, check_sample_weight
 from cxradar.models.preprocess import is_categorical
 from cxradar.models.preprocess import text_values as _text_values
-from cxradar.models.treeshap import Split, pattern_contributions, tree_splits
 
 __all__ = ["GBMModel"]
 
@@ -215,6 +215,23 @@ class GBMModel(BinaryClassifier):
         to the raw score (local accuracy), so scoring with reasons needs one pass over the trees."""
         raw = contrib.to_numpy(dtype="float64").sum(axis=1) + float(contrib.attrs.get("bias", 0.0))
         return np.asarray(self.calibrator_(expit(raw)))
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Per input feature: total gain, its share, and the number of splits (no intervals)."""
+        check_is_fitted(self, "booster_")
+        gain = self.booster_.feature_importance(importance_type="gain")
+        splits = self.booster_.feature_importance(importance_type="split")
+        total = float(gain.sum()) or 1.0
+        table = pd.DataFrame(
+            {
+                "feature": list(self.feature_names_in_),
+                "gain": gain,
+                "gain_share": gain / total,
+                "splits": splits,
+            }
+        )
+        return table.sort_values("gain", ascending=False, kind="stable").reset_index(drop=True)
 
     def to_dict(self) -> dict[str, Any]:
         check_is_fitted(self, "booster_")

@@ -19,6 +19,7 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.validation import check_is_fitted
 
+from cxradar.errors import ConfigError
 from cxradar.models.base import BinaryClassifier, check_sample_weight
 from cxradar.models.preprocess import TablePreprocessor
 
@@ -99,14 +100,21 @@ class LogitModel(BinaryClassifier):
         out.index = X.index if isinstance(X, pd.DataFrame) else pd.RangeIndex(len(out))
         return out
 
+    @property
     def summary(self) -> pd.DataFrame:
-        """Coefficient table: coef, se, z, p, 95 % CI, odds ratio (p values are Wald, approximate
-        under the L2 penalty; with large ``C`` they match unpenalised maximum likelihood)."""
+        """Coefficient table at the 95 % level (:meth:`summary_at` for another ``alpha``)."""
+        return self.summary_at(0.05)
+
+    def summary_at(self, alpha: float) -> pd.DataFrame:
+        """Coefficient table: coef, se, z, p, ``1 - alpha`` CI, odds ratio (p values are Wald,
+        approximate under the L2 penalty; with large ``C`` they match unpenalised maximum likelihood)."""
         check_is_fitted(self, "coef_")
+        if not 0 < alpha < 1:
+            raise ConfigError(f"alpha {alpha} is not in (0, 1)", fix="e.g. alpha=0.05 for 95 % intervals")
         coef = np.r_[self.intercept_, self.coef_]
         se = np.sqrt(np.clip(np.diag(self.covariance_), 0, None))
         z = np.divide(coef, se, out=np.full_like(coef, np.nan), where=se > 0)
-        q = stats.norm.ppf(0.975)
+        q = stats.norm.ppf(1 - alpha / 2)
         names = ["(intercept)", *self.preprocessor_.names_]
         sources = ["", *[c["source"] for c in self.preprocessor_.columns_]]
         return pd.DataFrame(

@@ -20,6 +20,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from cxradar.errors import FeatureMismatchError, ModelInputError
+
 __all__ = ["MISSING_LEVEL", "OTHER_LEVEL", "TablePreprocessor", "as_frame", "is_categorical", "text_values"]
 
 MISSING_LEVEL = "(missing)"
@@ -32,7 +34,10 @@ def as_frame(X: Any, columns: list[str] | None = None) -> pd.DataFrame:
         return X
     array = np.asarray(X)
     if array.ndim != 2:
-        raise ValueError(f"Expected 2D array, got {array.ndim}D array instead. Reshape your data.")
+        raise ModelInputError(
+            f"Expected 2D array, got {array.ndim}D array instead. Reshape your data.",
+            fix="pass a table: one row per customer, one column per feature",
+        )
     names = columns if columns is not None else [f"x{i}" for i in range(array.shape[1])]
     return pd.DataFrame(array, columns=names)
 
@@ -123,9 +128,10 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
         if frame.shape[1] != self.n_features_in_ and not set(self.feature_names_in_) <= set(
             map(str, frame.columns)
         ):
-            raise ValueError(
+            raise FeatureMismatchError(
                 f"X has {frame.shape[1]} features, but {type(self).__name__} is expecting "
-                f"{self.n_features_in_} features as input."
+                f"{self.n_features_in_} features as input.",
+                fix="score a table with the columns the model was fitted on",
             )
         frame.columns = [str(c) for c in frame.columns]
         out = np.empty(

@@ -41,6 +41,8 @@ def cross_validate(
 ) -> CVResult:
     """Stratified k-fold: fit a clone on each training fold (which also picks its threshold),
     score the held-out fold with :func:`score_metrics` at that threshold."""
+    if folds < 2:
+        raise ModelError(f"--folds {folds}: cross-validation needs at least 2 folds", fix="use --folds 5")
     y_arr = np.asarray(y).astype(int)
     counts = np.bincount(y_arr, minlength=2)
     if counts.min() < folds:

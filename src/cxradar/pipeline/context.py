@@ -15,9 +15,10 @@ from typing import Any
 
 from cxradar.engine.base import Engine
 from cxradar.identify.config import IdentifyConfig
-from cxradar.identify.labels import month_shift
+from cxradar.months import month_shift
 from cxradar.pipeline.layout import RunLayout
 from cxradar.pipeline.timing import RunTimer
+from cxradar.run_config import RunConfig
 
 __all__ = ["Progress", "RunContext"]
 
@@ -32,9 +33,10 @@ class RunContext:
     month: str
     layout: RunLayout
     config: IdentifyConfig
+    settings: RunConfig
     engine: Engine
     model_kind: str = "logit"
-    churn_config: Any = None
+    churn_config: Any = None  # the churn section, or None when the run skips churn
     care_config: dict[str, Any] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""Small helpers of the run's JSON outputs: plain JSON values, masked msisdns (138****1234)."""
+"""The run's JSON outputs hold plain JSON values only: :func:`json_safe` makes them so."""
 
 from __future__ import annotations
 
@@ -8,13 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["json_safe", "mask_msisdn"]
-
-
-def mask_msisdn(msisdn: str) -> str:
-    """``13812341234`` -> ``138****1234`` (lists that leave the system never show full numbers)."""
-    text = str(msisdn)
-    return f"{text[:3]}****{text[-4:]}" if len(text) >= 8 else "****"
+__all__ = ["json_safe"]
 
 
 def json_safe(value: Any) -> Any:

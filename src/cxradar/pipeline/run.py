@@ -12,15 +12,17 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Collection
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cxradar.engine.base import Engine
 from cxradar.engine.files import atomic_write_text
 from cxradar.errors import ConfigError, UnreadableFileError, did_you_mean
-from cxradar.identify.config import IdentifyConfig, load_identify_config
-from cxradar.identify.labels import parse_month
+from cxradar.identify.config import IdentifyConfig
 from cxradar.models import KINDS
+from cxradar.models.settings import using_settings
+from cxradar.months import parse_month
 from cxradar.pipeline.context import Progress, RunContext
 from cxradar.pipeline.layout import RunLayout
 from cxradar.pipeline.report import json_safe
@@ -32,6 +34,7 @@ from cxradar.pipeline.steps.inputs import validate_inputs
 from cxradar.pipeline.steps.pool import update_pool_step
 from cxradar.pipeline.steps.summary import write_summary_step
 from cxradar.pipeline.steps.survey import survey_step
+from cxradar.run_config import RunConfig, load_run_config
 
 __all__ = ["ENGINES", "OPTIONAL_STEPS", "STEPS", "open_engine", "run_month"]
 
@@ -106,7 +109,7 @@ def run_month(
     month: str,
     run_dir: Path,
     *,
-    config: IdentifyConfig | Path | None = None,
+    config: RunConfig | IdentifyConfig | Path | None = None,
     model_kind: str = "logit",
     engine: str = "duckdb",
     shards: int | None = None,
@@ -121,22 +124,26 @@ def run_month(
     replaces it identically. ``progress(step, done, total)`` is called after each step; ``skip``
     names optional steps to leave out (:data:`OPTIONAL_STEPS`).
     """
-    from cxradar.churn.config import load_churn_config
-
     parse_month(month)
     data_dir, run_dir = Path(data_dir), Path(run_dir)
     _check(data_dir, model_kind, skip)
-    cfg = config if isinstance(config, IdentifyConfig) else load_identify_config(config)
+    if isinstance(config, RunConfig):
+        settings = config
+    elif isinstance(config, IdentifyConfig):
+        settings = replace(load_run_config(), identify=config)
+    else:
+        settings = load_run_config(config)
     layout = RunLayout(run_dir)
     run_dir.mkdir(parents=True, exist_ok=True)
     recovered = layout.recover()
-    churn_config = None if "churn" in skip else load_churn_config()
+    churn_config = None if "churn" in skip else settings.churn
     the_engine = open_engine(engine, layout, shards=shards, spark=spark, master=spark_master)
     ctx = RunContext(
         data_dir=data_dir,
         month=month,
         layout=layout,
-        config=cfg,
+        config=settings.identify,
+        settings=settings,
         engine=the_engine,
         model_kind=model_kind,
         churn_config=churn_config,
@@ -146,13 +153,14 @@ def run_month(
     steps = [(n, s) for n, s in STEPS if n not in skip]
     ctx.timer.start()
     try:
-        for done, (name, step) in enumerate(steps, start=1):
-            with ctx.timer.step(name) as timing:
-                counts = step(ctx) or {}
-                timing.rows_in = counts.get("rows_in")
-                timing.rows_out = counts.get("rows_out")
-            if progress is not None:
-                progress(name, done, len(steps))
+        with using_settings(settings.models):
+            for done, (name, step) in enumerate(steps, start=1):
+                with ctx.timer.step(name) as timing:
+                    counts = step(ctx) or {}
+                    timing.rows_in = counts.get("rows_in")
+                    timing.rows_out = counts.get("rows_out")
+                if progress is not None:
+                    progress(name, done, len(steps))
         summary = ctx.results["summary"]
         summary["run"] = {
             "engine": the_engine.name,

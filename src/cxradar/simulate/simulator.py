@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from cxradar.errors import ConfigError
+from cxradar.months import month_date
 from cxradar.simulate.assemble import block_tables, ids, msisdn_strings
 from cxradar.simulate.monthly import run_block
 from cxradar.simulate.params import SEGMENTS, SimulatorParams, load_params
@@ -39,12 +40,7 @@ def _check(n_subscribers: int, months: int, end_month: str) -> None:
         raise ConfigError(f"--subscribers {n_subscribers} is out of range", fix="use 100 .. 99,999,999")
     if not 1 <= months <= 36:
         raise ConfigError(f"--months {months} is out of range", fix="use 1 .. 36 months")
-    try:
-        np.datetime64(end_month, "M")
-    except ValueError:
-        raise ConfigError(
-            f"--end-month '{end_month}' is not YYYY-MM", fix="e.g. --end-month 2026-10"
-        ) from None
+    month_date(end_month)
 
 
 def simulate(

@@ -16,25 +16,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cxradar.column_types import arrow_type
 from cxradar.contract import load_contracts
 from cxradar.contract.schema import TableContract
 
-__all__ = ["ARROW_TYPES", "TableWriter", "arrow_schema", "contract_schemas", "to_arrow_table"]
-
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "float": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "timestamp": pa.timestamp("us"),
-    "month": pa.date32(),
-}
+__all__ = ["TableWriter", "arrow_schema", "contract_schemas", "to_arrow_table"]
 
 
 def arrow_schema(contract: TableContract) -> pa.Schema:
     """The Arrow schema of a contract: exactly its columns, in order, with the declared types."""
-    return pa.schema([pa.field(c.name, ARROW_TYPES[c.type], nullable=c.nullable) for c in contract.columns])
+    return pa.schema([pa.field(c.name, arrow_type(c.type), nullable=c.nullable) for c in contract.columns])
 
 
 def contract_schemas() -> dict[str, pa.Schema]:

@@ -18,19 +18,17 @@ from typing import Any
 
 import pandas as pd
 
-from cxradar.campaigns.config import load_campaign_config
 from cxradar.campaigns.design import CARE_ACTION_COLUMNS, design_campaign
 from cxradar.campaigns.evaluate import evaluate_campaign, mark_resolved
 from cxradar.campaigns.outcomes import outcomes_from_tables, simulated_outcomes
-from cxradar.campaigns.step import _simulated_delivery, _uplift_check, month_start
+from cxradar.campaigns.step import _simulated_delivery, _uplift_check
 from cxradar.campaigns.uplift import XLearner, uplift_features
 from cxradar.care.assign import assign_care, flagged_customers
 from cxradar.care.io import read_dnd, read_table
 from cxradar.care.pending import deliver_from_contacts, expire_pending, make_pending, sync_care_actions
-from cxradar.care.policies import load_policies
-from cxradar.care.rules import apply_rules, load_rules
+from cxradar.care.rules import apply_rules
 from cxradar.engine.files import atomic_write_text
-from cxradar.identify.labels import month_shift
+from cxradar.months import month_shift, month_start
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.report import json_safe
 
@@ -108,8 +106,7 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
     """Rules and policies for the month's flagged customers, then the campaign design."""
     config = ctx.care_config
     engine, month = ctx.engine, ctx.month
-    rules = load_rules(config.get("rules"))
-    policies = load_policies(config.get("policies"))
+    rules, policies = ctx.settings.rules, ctx.settings.policies
     seed = int(config.get("seed", 0))
     potential = engine.fetch("SELECT * FROM potential_current ORDER BY probability DESC, msisdn")
     pool = engine.fetch("SELECT * FROM pool_current ORDER BY msisdn")
@@ -154,7 +151,7 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
     out = f"care/{month}"
     _write(ctx, assignment.selected, f"{out}/care_selected.parquet")
     _write(ctx, assignment.left_out, f"{out}/care_left_out.parquet")
-    cfg = load_campaign_config(config.get("campaign"))
+    cfg = ctx.settings.campaign
     share = config.get("control_share")
     actions, plan, design = design_campaign(
         assignment.selected,
@@ -187,7 +184,7 @@ def evaluate_campaign_step(ctx: RunContext) -> dict[str, Any]:
     folder = f"care/{prev}"
     if not ctx.layout.exists(f"{folder}/care_plan.parquet"):
         return {"rows_in": 0, "rows_out": 0}
-    cfg = load_campaign_config(config.get("campaign"))
+    cfg = ctx.settings.campaign
     seed = int(config.get("seed", 0))
     plan = _read(ctx, f"{folder}/care_plan.parquet")
     who = _for(ctx, "campaign_plan_ids", plan["msisdn"])

@@ -37,9 +37,9 @@ from cxradar.engine.files import atomic_write_text
 from cxradar.errors import DataError, ModelError
 from cxradar.identify.config import PotentialConfig
 from cxradar.identify.incidents import incident_hits
-from cxradar.identify.labels import month_bounds, month_shift
 from cxradar.identify.predicted import FittedIdentifier, train_identifier
 from cxradar.models import kind_of, reasons_from_contributions, save_model
+from cxradar.months import month_bounds, month_shift
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.report import json_safe
 from cxradar.pipeline.steps.identify import respondent_features

@@ -21,11 +21,11 @@ from cxradar.engine.base import ShardInput, ShardStep
 from cxradar.features import feature_catalog
 from cxradar.identify.config import PotentialConfig
 from cxradar.identify.incidents import incident_hits
-from cxradar.identify.labels import month_bounds, month_shift
 from cxradar.identify.potential import describe_potential, flag_kinds
 from cxradar.identify.predicted import FittedIdentifier, train_identifier
 from cxradar.identify.silent import channel_silent
 from cxradar.models import explain
+from cxradar.months import month_bounds, month_shift
 from cxradar.pipeline.context import RunContext
 
 __all__ = ["POTENTIAL_SCHEMA", "identify_potential_step", "respondent_features", "train_model_step"]

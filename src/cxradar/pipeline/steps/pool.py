@@ -21,8 +21,8 @@ import pyarrow as pa
 
 from cxradar.engine.base import ShardInput, ShardStep
 from cxradar.identify.config import IdentifyConfig
-from cxradar.identify.labels import month_shift
 from cxradar.identify.pool import HISTORY_COLUMNS, POOL_COLUMNS, check_month_order, month_marker, replay_pool
+from cxradar.months import month_shift
 from cxradar.pipeline.context import RunContext
 
 __all__ = ["HISTORY_SCHEMA", "POOL_SCHEMA", "update_pool_step"]

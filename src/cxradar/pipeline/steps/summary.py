@@ -10,8 +10,9 @@ from typing import Any
 
 from cxradar.engine.files import atomic_write_text
 from cxradar.identify.labels import CAUSE_LABELS, KIND_LABELS
+from cxradar.msisdn import mask_one
 from cxradar.pipeline.context import RunContext
-from cxradar.pipeline.report import json_safe, mask_msisdn
+from cxradar.pipeline.report import json_safe
 
 __all__ = ["month_summary", "write_summary_step"]
 
@@ -30,7 +31,7 @@ def _examples(ctx: RunContext, kind: str, n: int = 3) -> list[dict[str, Any]]:
     )
     return [
         {
-            "msisdn": mask_msisdn(str(r.msisdn)),
+            "msisdn": mask_one(str(r.msisdn)),
             "probability": round(float(r.probability), 3),
             "cause": r.cause,
             "reasons_en": r.reasons_en,

@@ -3,7 +3,7 @@
 Survey analytics work on respondents (thousands) and complainants, so the step fetches the survey
 answers and complaints up to the month, the subscriber and usage rows of those customers only,
 and the number of active lines per month (the complaint-rate denominator) counted in SQL, then
-runs :func:`cxradar.csi.build_survey_views` on them.
+runs :func:`cxradar.survey.build_survey_views` on them.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
-from cxradar.csi import build_survey_views
-from cxradar.identify.labels import month_bounds
+from cxradar.months import month_bounds
 from cxradar.pipeline.context import RunContext
+from cxradar.survey import build_survey_views
 
 __all__ = ["survey_step"]
 
@@ -51,6 +51,6 @@ def survey_step(ctx: RunContext) -> dict[str, Any]:
         index=pd.to_datetime(counts["month"]).dt.to_period("M").dt.to_timestamp(),
     )
     tables = {k: v for k, v in tables.items() if len(v)}
-    _views, summary = build_survey_views(tables, ctx.month, ctx.results.get("survey_config"), base=base)
+    _views, summary = build_survey_views(tables, ctx.month, ctx.settings.survey, base=base)
     ctx.sections["survey"] = summary
     return {"rows_in": len(tables.get("surveys", [])), "rows_out": summary.get("respondents")}

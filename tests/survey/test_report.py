@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from cxradar.cli import cli
-from cxradar.csi.report import build_survey_views, load_survey_tables, mask_msisdn, survey_report
-from cxradar.csi.survey_html import bar_svg, render_survey_html
 from cxradar.errors import DataError, UnreadableFileError
+from cxradar.survey.html_page import bar_svg, render_survey_html
+from cxradar.survey.report import build_survey_views, load_survey_tables, survey_report
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,8 @@ MONTH = "2026-09"
 
 @pytest.fixture(scope="module")
 def operator(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    simulate = pytest.importorskip("cxradar.simulate").simulate
+    from cxradar.simulate import simulate
+
     folder = tmp_path_factory.mktemp("operator")
     simulate(4000, 4, 1, folder, end_month="2026-09")
     return folder
@@ -128,7 +129,3 @@ def test_errors_name_the_problem(operator: Path, tmp_path: Path) -> None:
         load_survey_tables(tmp_path)
     with pytest.raises(DataError, match="no answers in 2020-01"):
         build_survey_views(load_survey_tables(operator), "2020-01", with_csi=False)
-
-
-def test_mask_msisdn() -> None:
-    assert mask_msisdn(pd.Series(["13812345678"])).tolist() == ["138****5678"]

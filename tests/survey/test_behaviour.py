@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from cxradar.csi.behaviour import behaviour_correlations, feature_labels, respondent_features
-from cxradar.csi.survey import prepare_responses
-from cxradar.csi.survey_config import load_survey_config
+from cxradar.survey.behaviour import behaviour_correlations, feature_labels, respondent_features
+from cxradar.survey.config import load_survey_config
+from cxradar.survey.scores import prepare_responses
 
 CONFIG = load_survey_config()
 

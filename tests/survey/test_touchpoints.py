@@ -8,9 +8,9 @@ import pytest
 import statsmodels.api as sm
 from sklearn.linear_model import LinearRegression
 
-from cxradar.csi.survey import prepare_responses
-from cxradar.csi.survey_config import load_survey_config
-from cxradar.csi.touchpoints import (
+from cxradar.survey.config import load_survey_config
+from cxradar.survey.scores import prepare_responses
+from cxradar.survey.touchpoints import (
     lmg_importance,
     touchpoint_importance,
     touchpoint_priorities,

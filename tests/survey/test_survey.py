@@ -9,9 +9,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cxradar.csi.survey import band_summary, compare_groups, prepare_responses, score_distribution, wave_trend
-from cxradar.csi.survey_config import load_survey_config
 from cxradar.errors import ConfigError, MissingColumnError
+from cxradar.survey.config import load_survey_config
+from cxradar.survey.scores import (
+    band_summary,
+    compare_groups,
+    prepare_responses,
+    score_distribution,
+    wave_trend,
+)
 
 CONFIG = load_survey_config()
 
@@ -113,7 +119,8 @@ def test_weights_on_simulator_output_recover_population_truth(tmp_path: Path) ->
     # The simulator oversamples the core segments (less satisfied in its story) and writes the
     # true population mean of 'overall' per month to truth/population.json. Pooling all waves,
     # the truth is the respondent-weighted average of the monthly population means.
-    simulator = pytest.importorskip("cxradar.simulate")
+    import cxradar.simulate as simulator
+
     simulator.simulate(20_000, 3, 0, tmp_path)
     truth = json.loads((tmp_path / "truth" / "population.json").read_text(encoding="utf-8"))["months"]
     subscribers = pd.read_parquet(tmp_path / "subscribers.parquet")

@@ -9,7 +9,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from cxradar.csi.survey_stats import (
+from cxradar.survey.stats import (
     difference_test,
     kish_effective_n,
     pairwise_tests,
@@ -144,7 +144,7 @@ def test_nan_rows_are_ignored() -> None:
 
 def test_wls_hc1_matches_statsmodels() -> None:
     # Reference: statsmodels WLS(y, X, weights=w).fit(cov_type="HC1"); params and bse, rtol 1e-9.
-    from cxradar.csi.survey_stats import wls_hc1
+    from cxradar.survey.stats import wls_hc1
 
     rng = np.random.default_rng(8)
     x = sm.add_constant(rng.normal(size=(250, 3)))

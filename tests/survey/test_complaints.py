@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
-from cxradar.csi.complaints import complaint_concentration, pareto, repeat_complainants, resolution_table
-from cxradar.csi.survey_config import load_survey_config
-from cxradar.errors import DataError, MissingColumnError
+from cxradar.errors import ConfigError, MissingColumnError
+from cxradar.survey.complaints import complaint_concentration, pareto, repeat_complainants, resolution_table
+from cxradar.survey.config import load_survey_config
 
 CONFIG = load_survey_config()
 
@@ -115,5 +115,5 @@ def test_repeat_complainants_in_30_and_90_days() -> None:
 
 
 def test_bad_month_names_the_fix() -> None:
-    with pytest.raises(DataError, match="--month"):
+    with pytest.raises(ConfigError, match="--month"):
         resolution_table(_complaints(), "September", CONFIG)

@@ -1,7 +1,7 @@
 """The 4S touchpoints (search, site, shopping, satisfaction): scores, importance, priorities.
 
 * **Performance** - per touchpoint the (weighted) mean score with its interval and the share of
-  the high band 8-10 (see :mod:`cxradar.csi.survey_stats`).
+  the high band 8-10 (see :mod:`cxradar.survey.stats`).
 * **Importance** - the effect of each touchpoint on the ``overall`` score, two ways:
   standardised regression coefficients (betas, from (weighted) least squares on z-scores, with
   HC1 robust normal intervals) and **relative importance** by the LMG / Shapley decomposition of R²
@@ -24,8 +24,8 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from cxradar.csi.survey_config import SurveyConfig
-from cxradar.csi.survey_stats import weighted_mean, weighted_share, wls_hc1
+from cxradar.survey.config import SurveyConfig
+from cxradar.survey.stats import weighted_mean, weighted_share, wls_hc1
 
 __all__ = ["lmg_importance", "touchpoint_importance", "touchpoint_priorities", "touchpoint_scores"]
 

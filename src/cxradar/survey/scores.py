@@ -1,7 +1,7 @@
 """Survey analytics on the 1-10 ``overall`` score: distribution, bands, group comparisons, trend.
 
 Pure functions on contract tables (``surveys`` joined to ``subscribers``). The weighting and
-variance choices are described in :mod:`cxradar.csi.survey_stats` (linearisation variance,
+variance choices are described in :mod:`cxradar.survey.stats` (linearisation variance,
 Wilson interval on Kish's effective n). Responses without a weight count with weight 1.
 """
 
@@ -10,15 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cxradar.csi.survey_config import SurveyConfig
-from cxradar.csi.survey_stats import (
+from cxradar.errors import MissingColumnError
+from cxradar.survey.config import SurveyConfig
+from cxradar.survey.stats import (
     difference_test,
     pairwise_tests,
     trend_test,
     weighted_mean,
     weighted_share,
 )
-from cxradar.errors import MissingColumnError
 
 __all__ = [
     "band_summary",

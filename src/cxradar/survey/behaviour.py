@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from cxradar.contract import load_contracts
-from cxradar.csi.survey_config import SurveyConfig
+from cxradar.survey.config import SurveyConfig
 
 __all__ = ["behaviour_correlations", "feature_labels", "respondent_features"]
 

@@ -15,6 +15,8 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
+from cxradar.survey.labels import COLUMN_LABELS, VIEW_LABELS
+
 __all__ = ["bar_svg", "line_svg", "render_survey_html"]
 
 _W, _H, _PAD = 560, 220, 36
@@ -189,8 +191,6 @@ def _pct(value: Any) -> str:
 
 def render_survey_html(views: dict[str, pd.DataFrame], summary: dict[str, Any]) -> str:
     """The whole report as one HTML string (no external resources)."""
-    from cxradar.csi.survey_output import COLUMN_LABELS, VIEW_LABELS
-
     sections = []
     for name, frame in views.items():
         zh, en = VIEW_LABELS.get(name, (name, name))

@@ -2,22 +2,27 @@
 
 :func:`build_survey_views` is pure (tables in, tables and a summary out); :func:`survey_report`
 reads a data folder (``{table}.parquet`` / ``.csv``) and returns the JSON-ready summary for the
-monthly run; :func:`write_survey_report` (in :mod:`cxradar.csi.survey_output`) writes the files.
-The CSI index section is added when ``cxradar.csi.csi_report`` is available and succeeds.
+monthly run; :func:`write_survey_report` (in :mod:`cxradar.survey.output`) writes the files.
+The CSI index section (:func:`cxradar.csi.csi_report`) is added when it can be computed.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cxradar.csi.behaviour import behaviour_correlations, respondent_features
-from cxradar.csi.complaints import complaint_concentration, month_start, repeat_complainants, resolution_table
-from cxradar.csi.survey import (
+from cxradar.contract import read_table
+from cxradar.csi.csi_report import csi_report
+from cxradar.errors import CxradarError, DataError, UnreadableFileError
+from cxradar.months import month_start
+from cxradar.msisdn import mask_msisdn
+from cxradar.survey.behaviour import behaviour_correlations, respondent_features
+from cxradar.survey.complaints import complaint_concentration, repeat_complainants, resolution_table
+from cxradar.survey.config import SurveyConfig, load_survey_config
+from cxradar.survey.scores import (
     band_summary,
     compare_groups,
     is_weighted,
@@ -25,36 +30,17 @@ from cxradar.csi.survey import (
     score_distribution,
     wave_trend,
 )
-from cxradar.csi.survey_config import SurveyConfig, load_survey_config
-from cxradar.csi.touchpoints import touchpoint_importance, touchpoint_priorities, touchpoint_scores
-from cxradar.errors import CxradarError, DataError, UnreadableFileError
+from cxradar.survey.touchpoints import touchpoint_importance, touchpoint_priorities, touchpoint_scores
 
-__all__ = ["TABLES", "build_survey_views", "load_survey_tables", "mask_msisdn", "survey_report"]
+__all__ = ["TABLES", "build_survey_views", "load_survey_tables", "survey_report"]
 
 TABLES = ("surveys", "subscribers", "complaints", "usage_monthly")
 COMPARE_BY = ("core", "segment", "district", "channel")
 
 
-def mask_msisdn(values: pd.Series) -> pd.Series:
-    """138****1234: the first 3 and last 4 digits kept (lists that leave the system)."""
-    text = values.astype("string")
-    return text.str.slice(0, 3) + "****" + text.str.slice(-4)
-
-
 def _read(tables_dir: Path, table: str) -> pd.DataFrame | None:
-    try:
-        contract = importlib.import_module("cxradar.contract")
-        reader = getattr(contract, "read_table", None)
-    except ImportError:  # pragma: no cover - the contract package is always there
-        reader = None
-    if reader is not None:
-        frame = reader(tables_dir, table)
-        return frame if len(frame.columns) else None
-    for suffix in (".parquet", ".csv"):
-        path = tables_dir / f"{table}{suffix}"
-        if path.exists():
-            return pd.read_parquet(path) if suffix == ".parquet" else pd.read_csv(path, dtype={"msisdn": str})
-    return None
+    frame = read_table(tables_dir, table)
+    return frame if len(frame.columns) else None
 
 
 def load_survey_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:
@@ -164,11 +150,6 @@ def _complaint_views(
 def _csi_section(
     month_surveys: pd.DataFrame,
 ) -> tuple[dict[str, Any] | None, pd.DataFrame | None, str | None]:
-    try:
-        csi_module = importlib.import_module("cxradar.csi.csi_report")
-        csi_report = csi_module.csi_report
-    except (ImportError, AttributeError):
-        return None, None, "cxradar.csi.csi_report is not available"
     try:
         result: dict[str, Any] = csi_report(month_surveys)
     except (CxradarError, ValueError, np.linalg.LinAlgError) as error:

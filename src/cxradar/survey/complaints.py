@@ -10,18 +10,16 @@ the subscribers who had joined by the month's end.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
-from cxradar.csi.survey_config import SurveyConfig
-from cxradar.csi.survey_stats import wilson_interval
-from cxradar.errors import DataError, MissingColumnError
+from cxradar.errors import MissingColumnError
+from cxradar.months import month_start
+from cxradar.survey.config import SurveyConfig
+from cxradar.survey.stats import wilson_interval
 
 __all__ = [
     "complaint_concentration",
-    "month_start",
     "monthly_base",
     "pareto",
     "repeat_complainants",
@@ -29,13 +27,6 @@ __all__ = [
 ]
 
 PER = 10_000
-
-
-def month_start(month: str) -> pd.Timestamp:
-    """The first day of ``YYYY-MM``; a :class:`DataError` naming the value otherwise."""
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(month)):
-        raise DataError(f"month '{month}' is not YYYY-MM", fix="pass --month like 2026-09")
-    return pd.Timestamp(f"{month}-01")
 
 
 def _prepare(complaints: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,43 @@
+"""Subscriber numbers (msisdn) on their way out of the system: masked for people, keyed-hashed for
+systems.
+
+Lists that leave cxradar show ``138****5678`` (:func:`mask_msisdn`: first 3 and last 4 digits).
+Where another system must match customers without seeing numbers, :func:`hash_msisdn` gives the
+HMAC-SHA256 of each number under a secret key shared with that system - never a plain or salted
+hash, which anyone can reverse by hashing all 10^11 possible numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+import pandas as pd
+
+from cxradar.errors import ConfigError
+
+__all__ = ["hash_msisdn", "mask_msisdn", "mask_one"]
+
+
+def mask_msisdn(values: pd.Series) -> pd.Series:
+    """``13812345678`` -> ``138****5678``; a value shorter than 8 characters becomes ``****``,
+    a missing one stays missing."""
+    text = values.astype("string")
+    masked = text.str.slice(0, 3) + "****" + text.str.slice(-4)
+    return masked.where(text.str.len().fillna(0) >= 8, "****").where(text.notna())
+
+
+def mask_one(msisdn: str) -> str:
+    """:func:`mask_msisdn` of one number."""
+    return str(mask_msisdn(pd.Series([str(msisdn)])).iloc[0])
+
+
+def hash_msisdn(values: pd.Series, key: str) -> pd.Series:
+    """HMAC-SHA256 (hex) of each msisdn under ``key``; the receiving system matches with the same key."""
+    if not key:
+        raise ConfigError("hashing needs a secret key", fix="pass --salt SECRET (share it with the channel)")
+    secret = key.encode("utf-8")
+    digests = [
+        hmac.new(secret, str(m).encode("utf-8"), hashlib.sha256).hexdigest() for m in values.to_numpy()
+    ]
+    return pd.Series(digests, index=values.index, dtype="string")
