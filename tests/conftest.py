@@ -31,7 +31,12 @@ def spark_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     from cxradar.engine.spark import start_session
 
     os.environ.setdefault("CXRADAR_SPARK_DRIVER_MEMORY", "2g")
-    session = start_session("local[2]", app_name="cxradar-tests", shuffle_partitions=2)
-    session.conf.set("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse")))
+    warehouse = str(tmp_path_factory.mktemp("spark-warehouse"))
+    session = start_session(
+        "local[2]",
+        app_name="cxradar-tests",
+        shuffle_partitions=2,
+        config={"spark.sql.warehouse.dir": warehouse},
+    )
     yield session
     session.stop()

@@ -55,6 +55,22 @@ def one_shard(operator: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _run(operator, tmp_path_factory.mktemp("one") / "run", shards=1)
 
 
+def _close(a: object, b: object, where: str) -> None:
+    """JSON values equal, numbers within 1e-9 (relative): last-bit float noise is not a difference."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), where
+        for key in a:
+            _close(a[key], b[key], f"{where}.{key}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _close(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) or isinstance(b, float):
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-12), where
+    else:
+        assert a == b, where
+
+
 def _read(path: Path) -> pd.DataFrame:
     frame = pd.read_parquet(path)
     return frame.reset_index(drop=True)
@@ -69,7 +85,7 @@ def assert_same_outputs(expected: Path, actual: Path) -> None:
     a = json.loads((expected / "summary.json").read_text(encoding="utf-8"))
     b = json.loads((actual / "summary.json").read_text(encoding="utf-8"))
     for key in SECTIONS:
-        assert json.dumps(a.get(key), sort_keys=True) == json.dumps(b.get(key), sort_keys=True), key
+        _close(a.get(key), b.get(key), key)
 
 
 @pytest.mark.slow

@@ -100,7 +100,7 @@ def run_on_spark(
     session = spark if spark is not None else get_spark()
     register_tables(session, tables_dir)
     materialise(models, params, "spark", session.sql, progress, keep={result})
-    frame: pd.DataFrame = session.sql(f"SELECT * FROM {result} ORDER BY msisdn").toPandas()
+    frame: pd.DataFrame = session.sql(f"SELECT * FROM {result} ORDER BY msisdn").toArrow().to_pandas()
     return frame
 
 
@@ -148,6 +148,7 @@ def start_session(
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.memory": os.environ.get("CXRADAR_SPARK_DRIVER_MEMORY", "3g"),
         "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
+        **(config or {}),
     }.items():
         builder = builder.config(key, value)
     try:
