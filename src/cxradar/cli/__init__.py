@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "churn": "cxradar.cli.churn:churn",
     "care": "cxradar.cli.care:care",
     "campaign": "cxradar.cli.campaign:campaign",
+    "report": "cxradar.cli.report:report",
 }
 
 
@@ -93,6 +94,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       cxradar churn      churn training, scoring and group alerts
       cxradar care       assign care strategies, channel lists, pending care
       cxradar campaign   design campaigns with control groups; evaluate them
+      cxradar report     the monthly HTML report (不满意客户分析专题) and its BI tables
     \b
     Start with:  cxradar demo --out demo-output
     Every command explains itself:  cxradar COMMAND --help

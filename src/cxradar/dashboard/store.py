@@ -22,7 +22,6 @@ from cxradar.errors import StateError
 __all__ = ["REPORT_DIR", "conform", "read_manifest", "read_tables", "stored_months", "write_tables"]
 
 REPORT_DIR = "report"
-_DTYPES = {"string": "string", "int": "Int64", "float": "float64", "bool": "boolean"}
 
 
 def conform(frame: pd.DataFrame, spec: TableSpec, month: str) -> pd.DataFrame:
@@ -36,13 +35,14 @@ def conform(frame: pd.DataFrame, spec: TableSpec, month: str) -> pd.DataFrame:
     out = frame.copy()
     out.insert(0, "month", month)
     for column in spec.columns:
-        target = _DTYPES[column.dtype]
         if column.dtype == "float":
             out[column.name] = pd.to_numeric(out[column.name], errors="coerce").astype("float64")
         elif column.dtype == "int":
             out[column.name] = pd.to_numeric(out[column.name], errors="coerce").round().astype("Int64")
+        elif column.dtype == "bool":
+            out[column.name] = out[column.name].astype("boolean")
         else:
-            out[column.name] = out[column.name].astype(target)
+            out[column.name] = out[column.name].astype("string")
     return out.reset_index(drop=True)
 
 
