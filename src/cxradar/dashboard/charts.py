@@ -182,7 +182,8 @@ def intervals(
     percent: bool = False,
     note: Text | None = None,
 ) -> Chart:
-    """Point estimates with their 95 % intervals (boxes from low to high) and a zero line."""
+    """Point estimates with their 95 % intervals (boxes from low to high, a boxplot whose quartiles
+    are the interval) and a dashed zero line."""
 
     def build(lang: str) -> dict[str, Any]:
         option = _base(lang)
@@ -191,23 +192,19 @@ def intervals(
         option["yAxis"] = {"type": "category", "data": cats, "inverse": True}
         option["xAxis"] = _value_axis(value_name, lang, percent, scale=True)
         boxes = [
-            [_num(lo, percent), _num(hi, percent), _num(lo, percent), _num(hi, percent)]
-            if is_number(lo) and is_number(hi)
-            else "-"
-            for lo, hi in zip(low, high, strict=True)
+            [_num(lo, percent), _num(lo, percent), _num(est, percent), _num(hi, percent), _num(hi, percent)]
+            if is_number(lo) and is_number(hi) and is_number(est)
+            else []
+            for est, lo, hi in zip(estimate, low, high, strict=True)
         ]
         option["series"] = [
             {
                 "name": interval_name.get(lang),
-                "type": "candlestick",
+                "type": "boxplot",
+                "layout": "horizontal",
                 "data": boxes,
-                "barMaxWidth": 14,
-                "itemStyle": {
-                    "color": "#9fbbe0",
-                    "color0": "#9fbbe0",
-                    "borderColor": "#1f5fa8",
-                    "borderColor0": "#1f5fa8",
-                },
+                "boxWidth": [8, 14],
+                "itemStyle": {"color": "#9fbbe0", "borderColor": "#1f5fa8"},
                 "markLine": {
                     "symbol": "none",
                     "lineStyle": {"color": "#6b7785", "type": "dashed"},
@@ -312,6 +309,7 @@ def graph(
     """A path diagram: nodes (id, label, x, y, caption) and directed edges with coefficients."""
 
     index = {node_id: i for i, (node_id, *_rest) in enumerate(nodes)}
+    positions = {node_id: (x, y) for node_id, _label, x, y, _caption in nodes}
 
     def build(lang: str) -> dict[str, Any]:
         option = _base(lang)
@@ -341,7 +339,7 @@ def graph(
                         "lineStyle": {
                             "width": max(1.0, min(6.0, 1 + 8 * abs(c))),
                             "color": "#1f5fa8" if c >= 0 else "#c23b3b",
-                            "curveness": 0.08,
+                            "curveness": 0.25 if abs(positions[a][0] - positions[b][0]) > 200 else 0.05,
                         },
                     }
                     for a, b, c in edges

@@ -128,12 +128,16 @@ def _band_case(column: str, bands: tuple[tuple[str, int, int, str, str], ...]) -
 
 
 def pool_members_sql(period_param: str = "?") -> str:
-    """SQL for the msisdns in the explicit pool at the end of a month (from the append-only history)."""
+    """SQL for the msisdns in the explicit pool at the end of a month (from the append-only history).
+
+    As :func:`cxradar.identify.pool.pool_from_history`: a member is someone whose last event is not
+    an exit, events ordered by month and, within a month, enter < re-signal < exit (the order the
+    pool step processes them in, whatever their timestamps)."""
     return f"""
         SELECT msisdn FROM (
           SELECT msisdn, event, row_number() OVER (
-                   PARTITION BY msisdn ORDER BY month DESC, "at" DESC,
-                   CASE event WHEN 'exit' THEN 0 ELSE 1 END) AS rn
+                   PARTITION BY msisdn ORDER BY month DESC,
+                   CASE event WHEN 'exit' THEN 0 WHEN 're_signal' THEN 1 ELSE 2 END, "at" DESC) AS rn
           FROM pool_history WHERE month <= {period_param} AND event IN ('enter', 're_signal', 'exit'))
         WHERE rn = 1 AND event <> 'exit'"""
 

@@ -18,7 +18,8 @@ PAGE_ID = "csi"
 
 
 def layout(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[float, float]]:
-    """Positions for a left-to-right path diagram: x by the longest path from a source, y spread."""
+    """Positions for a left-to-right path diagram: x by the longest path from a source; nodes of a
+    layer spread vertically, and lone nodes zig-zag so that long paths do not run through boxes."""
     depth = dict.fromkeys(nodes, 0)
     for _ in nodes:  # relax: a DAG settles within len(nodes) passes
         for a, b in edges:
@@ -27,9 +28,15 @@ def layout(nodes: list[str], edges: list[tuple[str, str]]) -> dict[str, tuple[fl
     for node in nodes:
         layers.setdefault(depth[node], []).append(node)
     out = {}
-    for d, members in layers.items():
+    lone = 0
+    for d in sorted(layers):
+        members = layers[d]
+        if len(members) == 1:
+            out[members[0]] = (d * 170.0, (70.0 if lone % 2 else -70.0) if lone else 0.0)
+            lone += 1
+            continue
         for i, node in enumerate(members):
-            out[node] = (d * 180.0, (i - (len(members) - 1) / 2) * 90.0)
+            out[node] = (d * 170.0, (i - (len(members) - 1) / 2) * 110.0)
     return out
 
 
