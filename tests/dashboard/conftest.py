@@ -46,6 +46,10 @@ class SmallRun:
     report: Path  # the HTML report of the last month
 
     @property
+    def missing_labels(self) -> list[list[str]]:
+        return json.loads((self.run_dir.parent / "missing_labels.json").read_text(encoding="utf-8"))
+
+    @property
     def summary(self) -> dict[str, Any]:
         return json.loads((self.run_dir / "summary.json").read_text(encoding="utf-8"))
 
@@ -58,9 +62,12 @@ def _build(root: Path) -> None:
     data_dir, run_dir = root / "data", root / "run"
     simulate(SUBSCRIBERS, 6, 3, data_dir, end_month=MONTHS[-1])
     run_month(data_dir, MONTHS[0], run_dir, skip=("churn",))
-    build_tables(run_dir)
+    first = build_tables(run_dir)
     run_month(data_dir, MONTHS[1], run_dir)
-    make_report(run_dir, root / "report.html")
+    result = make_report(run_dir, root / "report.html")
+    assert result.built is not None
+    missing = sorted(first.missing_labels | result.built.missing_labels)
+    (root / "missing_labels.json").write_text(json.dumps(missing), encoding="utf-8")
     (root / "done").write_text("ok", encoding="utf-8")
 
 

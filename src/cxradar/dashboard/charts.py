@@ -27,7 +27,7 @@ class Series:
 
     name: Text
     values: list[float | None]
-    kind: str = "bar"  # bar | line
+    kind: str = "bar"  # bar | line | scatter (a marker per category, e.g. a target)
     axis: int = 0  # 0 = left value axis, 1 = right
 
 
@@ -91,7 +91,7 @@ def bar(
             category_axis["inverse"] = True
             option.update({"yAxis": category_axis, "xAxis": axes[0]})
         else:
-            if len(cats) > 6:
+            if len(cats) > 10:
                 axis_label["rotate"] = 30
             option.update({"xAxis": category_axis, "yAxis": axes if len(axes) > 1 else axes[0]})
         out = []
@@ -104,6 +104,8 @@ def bar(
             }
             if s.axis == 1 and not horizontal:
                 entry["yAxisIndex"] = 1
+            if s.kind == "scatter":
+                entry.update({"symbol": "diamond", "symbolSize": 12, "itemStyle": {"color": "#c23b3b"}})
             if stacked and s.kind == "bar":
                 entry["stack"] = "total"
             if labels and s.kind == "bar" and not stacked and len(series) <= 2:

@@ -268,7 +268,7 @@ def complaint_sections(m: MonthTables) -> list[Section]:
             cats,
             [
                 Series(t("first-contact resolution", "一次解决率"), list(fcr_rows["fcr"])),
-                Series(t("target", "目标"), list(fcr_rows["fcr_target"]), kind="line"),
+                Series(t("target", "目标"), list(fcr_rows["fcr_target"]), kind="scatter"),
             ],
             horizontal=True,
             percent=True,

@@ -64,5 +64,6 @@
     if (saved === "en" || saved === "zh") { setLang(saved); }
   } catch (e) { /* ignore */ }
   show(window.location.hash.slice(1));
+  root.setAttribute("data-render-ms", String(Math.round(window.performance.now())));
   root.setAttribute("data-ready", "1");
 })();
