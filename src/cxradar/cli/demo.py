@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,9 @@ def demo(out: Path, subscribers: int, seed: int, model_kind: str) -> None:
                 bar.update(task, completed=done, total=total)
 
             simulate(subscribers, DEMO_MONTHS, seed, data_dir, end_month=last, progress=sim_progress)
+    if (run_dir / "summary.json").is_file():  # the pool history cannot go back a month: start afresh
+        console.print(f"Replacing the previous demo run in {run_dir}")
+        shutil.rmtree(run_dir)
     summaries: dict[str, dict[str, Any]] = {}
     for month in months:
         with progress() as bar:

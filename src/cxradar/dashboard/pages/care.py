@@ -9,7 +9,7 @@ from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar, intervals
 from cxradar.dashboard.model import Block, Chart, Kpi, KpiGrid, Page, Section
-from cxradar.dashboard.pages.common import frame_table, missing, row_labels, with_column
+from cxradar.dashboard.pages.common import frame_table, missing, notice_section, row_labels, with_column
 from cxradar.dashboard.text import Text, same, t
 
 __all__ = ["MEASURES", "PAGE_ID", "build"]
@@ -55,14 +55,10 @@ def care_sections(m: MonthTables) -> list[Section]:
     left_out, rules = m.table("care_left_out"), m.table("care_rules")
     if not len(strategies):
         return [
-            Section(
+            notice_section(
                 t("Care", "关怀"),
-                [
-                    missing(
-                        t("No care was assigned in this run", "本次运行未分配关怀"),
-                        t("run the month with its care step", "请运行包含关怀步骤的月度流程"),
-                    )
-                ],
+                t("No care was assigned in this run", "本次运行未分配关怀"),
+                t("run the month with its care step", "请运行包含关怀步骤的月度流程"),
             )
         ]
     blocks: list[Block] = [
@@ -126,17 +122,13 @@ def campaign_sections(m: MonthTables) -> list[Section]:
     value, uplift = m.table("campaign_value"), m.table("uplift_next_round")
     if not len(effects):
         return [
-            Section(
+            notice_section(
                 t("Campaign effect", "活动效果"),
-                [
-                    missing(
-                        t("No campaign has been evaluated yet", "尚无已评估的活动"),
-                        t(
-                            "a campaign is evaluated by the run of the following month",
-                            "活动在下一个月的运行中评估",
-                        ),
-                    )
-                ],
+                t("No campaign has been evaluated yet", "尚无已评估的活动"),
+                t(
+                    "a campaign is evaluated by the run of the following month",
+                    "活动在下一个月的运行中评估",
+                ),
             )
         ]
     latest = effects.loc[effects["evaluated_in"] == effects["evaluated_in"].max()]

@@ -6,7 +6,7 @@ from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar
 from cxradar.dashboard.model import Block, Kpi, KpiGrid, Page, Section
-from cxradar.dashboard.pages.common import frame_table, missing, row_labels
+from cxradar.dashboard.pages.common import frame_table, missing, notice_section, row_labels
 from cxradar.dashboard.text import Text, same, t
 
 __all__ = ["PAGE_ID", "build"]
@@ -28,14 +28,10 @@ def build(m: MonthTables) -> Page:
             title,
             intro,
             [
-                Section(
+                notice_section(
                     t("Churn outlook", "离网展望"),
-                    [
-                        missing(
-                            t("The run did not score churn this month", "本月运行未进行离网评分"),
-                            t("run the month without --skip churn", "运行月度流程时不要跳过离网步骤"),
-                        )
-                    ],
+                    t("The run did not score churn this month", "本月运行未进行离网评分"),
+                    t("run the month without --skip churn", "运行月度流程时不要跳过离网步骤"),
                 )
             ],
         )

@@ -9,10 +9,19 @@ import pandas as pd
 
 from cxradar.dashboard import fmt
 from cxradar.dashboard.aggregates import SPECS
-from cxradar.dashboard.model import Notice, Table
+from cxradar.dashboard.model import Notice, Section, Table
 from cxradar.dashboard.text import Text, same, t
 
-__all__ = ["FORMATS", "cell", "frame_table", "missing", "row_label", "row_labels", "with_column"]
+__all__ = [
+    "FORMATS",
+    "cell",
+    "frame_table",
+    "missing",
+    "notice_section",
+    "row_label",
+    "row_labels",
+    "with_column",
+]
 
 
 def _bool(value: Any) -> Text:
@@ -100,6 +109,11 @@ def frame_table(
 def missing(what: Text, fix: Text) -> Notice:
     """A notice that something was not produced by the run, and how to get it."""
     return Notice(Text(f"{what.en} — {fix.en}", f"{what.zh}——{fix.zh}"))
+
+
+def notice_section(title: Text, what: Text, fix: Text) -> Section:
+    """A section that only says what is missing and how to get it."""
+    return Section(title, [missing(what, fix)])
 
 
 def with_column(table: Table, heading: Text, values: list[Text], at: int | None = 0) -> Table:

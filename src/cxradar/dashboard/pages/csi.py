@@ -9,7 +9,7 @@ from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar, graph, scatter
 from cxradar.dashboard.labels import Labels
 from cxradar.dashboard.model import Bullets, Page, Section, Table
-from cxradar.dashboard.pages.common import frame_table, missing, row_labels, with_column
+from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels, with_column
 from cxradar.dashboard.text import Text, t
 
 __all__ = ["PAGE_ID", "build", "layout"]
@@ -54,14 +54,10 @@ def build(m: MonthTables) -> Page:
             page_title,
             intro,
             [
-                Section(
+                notice_section(
                     t("Index", "指数"),
-                    [
-                        missing(
-                            t("No CSI this month", "本月无满意度指数"),
-                            t("the month needs survey answers", "本月需有满意度调查数据"),
-                        )
-                    ],
+                    t("No CSI this month", "本月无满意度指数"),
+                    t("the month needs survey answers", "本月需有满意度调查数据"),
                 )
             ],
         )

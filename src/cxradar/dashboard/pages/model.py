@@ -6,7 +6,7 @@ from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar, line, scatter
 from cxradar.dashboard.model import Kpi, KpiGrid, Page, Section
-from cxradar.dashboard.pages.common import frame_table, missing, row_labels, with_column
+from cxradar.dashboard.pages.common import frame_table, missing, notice_section, row_labels, with_column
 from cxradar.dashboard.text import same, t
 
 __all__ = ["FLOORS", "PAGE_ID", "build"]
@@ -55,14 +55,10 @@ def build(m: MonthTables) -> Page:
             title,
             intro,
             [
-                Section(
+                notice_section(
                     t("Quality", "质量"),
-                    [
-                        missing(
-                            t("No model report this month", "本月无模型报告"),
-                            t("run the month", "请运行月度流程"),
-                        )
-                    ],
+                    t("No model report this month", "本月无模型报告"),
+                    t("run the month", "请运行月度流程"),
                 )
             ],
         )

@@ -9,7 +9,7 @@ import pandas as pd
 from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar, line
 from cxradar.dashboard.model import Block, Bullets, Page, Section, Table
-from cxradar.dashboard.pages.common import frame_table, missing, row_labels, with_column
+from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels, with_column
 from cxradar.dashboard.text import Text, same, t
 
 __all__ = ["PAGE_ID", "build"]
@@ -38,14 +38,10 @@ def survey_sections(m: MonthTables) -> list[Section]:
     tests, pairs, tps = m.table("survey_tests"), m.table("survey_pairwise"), m.table("touchpoints")
     if not len(dist):
         return [
-            Section(
+            notice_section(
                 t("Survey", "满意度调查"),
-                [
-                    missing(
-                        t("No survey answers this month", "本月无调查数据"),
-                        t("load the month's survey table", "请导入本月调查表"),
-                    )
-                ],
+                t("No survey answers this month", "本月无调查数据"),
+                t("load the month's survey table", "请导入本月调查表"),
             )
         ]
     sections = [
@@ -217,14 +213,10 @@ def complaint_sections(m: MonthTables) -> list[Section]:
     resolution, trend = m.table("complaint_resolution"), m.table("complaint_trend")
     if not len(resolution):
         return [
-            Section(
+            notice_section(
                 t("Complaints", "投诉"),
-                [
-                    missing(
-                        t("No complaints this month", "本月无投诉数据"),
-                        t("load the complaints table", "请导入投诉表"),
-                    )
-                ],
+                t("No complaints this month", "本月无投诉数据"),
+                t("load the complaints table", "请导入投诉表"),
             )
         ]
     now = types.loc[types["period"] == m.month]

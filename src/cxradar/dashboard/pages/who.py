@@ -6,7 +6,7 @@ from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar
 from cxradar.dashboard.model import Bullets, Page, Section
-from cxradar.dashboard.pages.common import frame_table, missing, row_labels
+from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels
 from cxradar.dashboard.text import t
 
 __all__ = ["DIMENSION_TITLES", "PAGE_ID", "build"]
@@ -77,14 +77,10 @@ def build(m: MonthTables) -> Page:
     sections = []
     if not len(profile):
         sections.append(
-            Section(
+            notice_section(
                 t("Dissatisfied customers", "不满意客户"),
-                [
-                    missing(
-                        t("No features for this month", "本月无特征数据"),
-                        t("run the month with cxradar run", "请先运行 cxradar run"),
-                    )
-                ],
+                t("No features for this month", "本月无特征数据"),
+                t("run the month with cxradar run", "请先运行 cxradar run"),
             )
         )
     causes = m.table("dissatisfied_causes")
