@@ -35,7 +35,7 @@ def _num(value: Any, percent: bool) -> float | None:
     if not is_number(value):
         return None
     v = float(value) * (100.0 if percent else 1.0)
-    return round(v, 2 if abs(v) < 100 else 1)
+    return round(v, 4 if abs(v) < 1 else 2 if abs(v) < 100 else 1)
 
 
 def _base(lang: str) -> dict[str, Any]:
@@ -118,6 +118,7 @@ def bar(
             out.append(entry)
         if mark is not None and out:
             name, value = mark
+            option["grid"]["right"] = 90
             key = "xAxis" if horizontal else "yAxis"
             out[0]["markLine"] = {
                 "symbol": "none",
@@ -256,7 +257,14 @@ def scatter(
             "nameGap": 28,
             "scale": True,
         }
-        option["yAxis"] = {"type": "value", "name": y_name.get(lang), "scale": True}
+        option["yAxis"] = {
+            "type": "value",
+            "name": y_name.get(lang),
+            "nameLocation": "middle",
+            "nameGap": 42,
+            "scale": True,
+        }
+        option["grid"]["left"] = 24
         option["grid"]["bottom"] = 36
         marks = []
         if x_mark is not None:
