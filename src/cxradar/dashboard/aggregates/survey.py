@@ -11,6 +11,9 @@ among those where first-contact resolution is known; the value-added target for 
 
 from __future__ import annotations
 
+import gc
+from dataclasses import replace
+
 import pandas as pd
 
 from cxradar.csi.survey import band_summary, compare_groups, prepare_responses, score_distribution, wave_trend
@@ -247,7 +250,9 @@ def _touchpoints(
     scores = touchpoint_scores(month_rows, config)
     if not len(scores):
         return pd.DataFrame(columns=SPECS[5].column_names[1:])
-    importance = touchpoint_importance(responses, config)
+    # The report shows each touchpoint's LMG share, not its bootstrap interval: one resample keeps
+    # the call cheap (the interval is the survey report's, `cxradar survey report`).
+    importance = touchpoint_importance(responses, replace(config, touchpoint_bootstrap=1))
     table = touchpoint_priorities(scores, importance) if len(importance) else scores
     table = label_columns(table.rename(columns={"touchpoint": "code"}), "touchpoint", ctx.labels)
     table = table.rename(columns={"code": "touchpoint", "n": "respondents", "lmg_share": "importance_share"})
@@ -333,4 +338,12 @@ def complaint_tables(ctx: AggregateContext, config: SurveyConfig) -> dict[str, p
 
 def build(ctx: AggregateContext) -> dict[str, pd.DataFrame]:
     config = load_survey_config()
-    return {**survey_tables(ctx, config), **complaint_tables(ctx, config)}
+    # statsmodels' multipletests (the Holm adjustment of the pairwise tests) calls gc.collect() on
+    # every call: about a second each in a process holding many objects. Freezing the objects that
+    # exist now makes those collections cheap; unfreeze hands them back to the collector.
+    gc.freeze()
+    try:
+        survey = survey_tables(ctx, config)
+    finally:
+        gc.unfreeze()
+    return {**survey, **complaint_tables(ctx, config)}
