@@ -5,6 +5,7 @@ from __future__ import annotations
 from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar
+from cxradar.dashboard.labels import AGE_BANDS, TENURE_BANDS
 from cxradar.dashboard.model import Bullets, Page, Section
 from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels
 from cxradar.dashboard.text import t
@@ -21,7 +22,11 @@ DIMENSION_TITLES = {
     "tenure_band": t("By tenure", "按在网时长"),
     "age_band": t("By age", "按年龄"),
 }
-_ORDERED = ("tenure_band", "age_band")  # bands keep their natural order
+# bands keep their natural order (youngest / newest first)
+_ORDERED = {
+    "tenure_band": [code for code, *_rest in TENURE_BANDS],
+    "age_band": [code for code, *_rest in AGE_BANDS],
+}
 
 
 def _profile_chart(m: MonthTables, dimension: str) -> list:
@@ -30,7 +35,8 @@ def _profile_chart(m: MonthTables, dimension: str) -> list:
     if not len(part):
         return []
     if dimension in _ORDERED:
-        part = part.sort_values("code")
+        order = {code: i for i, code in enumerate(_ORDERED[dimension])}
+        part = part.assign(_o=part["code"].map(order).fillna(len(order))).sort_values("_o")
     return [
         bar(
             f"who-{dimension.replace('_', '-')}",
