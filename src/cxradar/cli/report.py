@@ -52,14 +52,18 @@ def report(run_dir: Path, month: str | None, out: Path | None) -> None:
     if result.built is not None:
         console.print(
             f"Tables for {result.month}: {len(result.built.written) // 2} tables in {result.built.report_dir} "
-            f"({result.built.seconds:.1f} s)"
+            f"({result.built.seconds:.1f} s)",
+            soft_wrap=True,
         )
         if result.built.missing_labels:
             missing = ", ".join(f"{kind}={code}" for kind, code in sorted(result.built.missing_labels))
-            console.print(f"[yellow]Labels without words (shown as codes): {missing}[/]")
+            console.print(f"[yellow]Labels without words (shown as codes): {missing}[/]", soft_wrap=True)
     else:
-        console.print(f"Tables for {result.month}: reused those stored in {run_dir / 'report'}")
+        console.print(
+            f"Tables for {result.month}: reused those stored in {run_dir / 'report'}", soft_wrap=True
+        )
     console.print(
         f"Report 报告 {result.month}: {result.path} ({result.bytes / 1e6:.1f} MB, {result.charts} charts; "
-        f"months stored: {', '.join(result.months)})"
+        f"months stored: {', '.join(result.months)})",
+        soft_wrap=True,
     )
