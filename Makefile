@@ -8,9 +8,12 @@ VENV    := .venv
 STAMP   := $(VENV)/.cxradar-synced
 RUN     := $(VENV)/bin
 DEMO_DIR ?= demo-output
+CHROMIUM := /usr/bin/chromium
+# root installs directly (a fresh CI machine); others need sudo
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: help setup demo test lint typecheck bench clean
+.PHONY: help setup browser demo test lint typecheck bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -25,10 +28,19 @@ $(STAMP): $(UV) uv.lock pyproject.toml
 
 setup: $(STAMP)  ## create .venv from uv.lock (idempotent)
 
+# The report's browser tests drive Debian's Chromium through Playwright (its own browser download
+# cannot be used); Noto CJK fonts make the Chinese screenshots readable.
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser tests (apt-get) ..."
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
+
+browser: $(CHROMIUM)  ## install Debian's chromium for the browser tests (when missing)
+
 demo: $(STAMP)  ## simulate a 50,000-subscriber operator and run the monthly cycle on it
 	$(RUN)/cxradar demo --out $(DEMO_DIR)
 
-test: lint  ## ruff, mypy, the import contracts, then the whole test suite (what CI runs)
+test: lint $(CHROMIUM)  ## ruff, mypy, the import contracts, then the whole test suite (what CI runs)
 	$(RUN)/python -m pytest -n 2 --dist loadfile -q
 
 lint: $(STAMP)  ## ruff, mypy and the import-layer contract
@@ -41,4 +53,4 @@ bench: $(STAMP)  ## the benchmarks in bench/ (print figures; see docs/performanc
 	for b in bench/*.py; do $(RUN)/python $$b || exit 1; done
 
 clean:  ## remove the environments and outputs
-	rm -rf $(TOOLS) $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(TOOLS) $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -79,7 +79,9 @@ def measured(command: list[str], env: dict[str, str] | None = None) -> dict[str,
     output = proc.stdout.read().decode("utf-8", "replace") if proc.stdout else ""
     after = os.times()
     cpu_live = sum(seen.values())
-    cpu_reaped = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    cpu_reaped = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
     return {
         "rc": proc.returncode,
         "wall_s": round(time.perf_counter() - started, 1),
@@ -96,8 +98,12 @@ def simulate(n: int, root: Path) -> Path:
     if manifest.is_file() and json.loads(manifest.read_text()).get("subscribers") == n:
         return data
     shutil.rmtree(data, ignore_errors=True)
-    result = measured([*CLI, "simulate", "--subscribers", str(n), "--months", "6", "--seed", "1", "--out", str(data)])
-    print(f"  simulate {n:,}: {result['wall_s']} s, peak {result['peak_rss_gib']} GiB (load {result['load']})")
+    result = measured(
+        [*CLI, "simulate", "--subscribers", str(n), "--months", "6", "--seed", "1", "--out", str(data)]
+    )
+    print(
+        f"  simulate {n:,}: {result['wall_s']} s, peak {result['peak_rss_gib']} GiB (load {result['load']})"
+    )
     if result["rc"]:
         raise SystemExit(result["output"])
     return data
@@ -123,7 +129,11 @@ def compare(a: Path, b: Path) -> dict[str, str]:
         left, right = pd.read_parquet(a / name), pd.read_parquet(b / name)
         try:
             pd.testing.assert_frame_equal(
-                left.reset_index(drop=True), right.reset_index(drop=True), check_dtype=False, rtol=0, atol=1e-9
+                left.reset_index(drop=True),
+                right.reset_index(drop=True),
+                check_dtype=False,
+                rtol=0,
+                atol=1e-9,
             )
             out[name] = f"equal ({len(left):,} rows)"
         except AssertionError as error:
@@ -196,7 +206,9 @@ def _line(result: dict[str, Any]) -> str:
 
 def _evaluate(run_dir: Path, data: Path) -> dict[str, Any]:
     proc = subprocess.run(
-        [*CLI, "evaluate", str(run_dir), "--truth", str(data / "truth"), "--json"], capture_output=True, text=True
+        [*CLI, "evaluate", str(run_dir), "--truth", str(data / "truth"), "--json"],
+        capture_output=True,
+        text=True,
     )
     if proc.returncode:
         return {"error": proc.stderr[-500:]}
@@ -211,10 +223,18 @@ def _evaluate(run_dir: Path, data: Path) -> dict[str, Any]:
 
 def _pandas_baseline(run_dir: Path, data: Path) -> dict[str, Any]:
     script = HERE.parent / "features.py"
-    probe = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(script.parent)!r}); "
-             f"import features, pathlib; features.pandas_features(pathlib.Path({str(data)!r}), '2026-10')"]
+    probe = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(script.parent)!r}); "
+        f"import features, pathlib; features.pandas_features(pathlib.Path({str(data)!r}), '2026-10')",
+    ]
     pandas = measured(probe)
-    return {"pandas_one_month_wall_s": pandas["wall_s"], "pandas_peak_gib": pandas["peak_rss_gib"], "load": pandas["load"]}
+    return {
+        "pandas_one_month_wall_s": pandas["wall_s"],
+        "pandas_peak_gib": pandas["peak_rss_gib"],
+        "load": pandas["load"],
+    }
 
 
 if __name__ == "__main__":

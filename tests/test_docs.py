@@ -42,6 +42,7 @@ def test_every_command_is_in_the_reference() -> None:
         "survey report",
         "care assign",
         "campaign evaluate",
+        "report",
     ):
         assert f"## `cxradar {command}`" in text, command
 

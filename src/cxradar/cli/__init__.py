@@ -72,6 +72,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cxradar.cli.config:config",
         "Settings: what a run will use, and where each value comes from.",
     ),
+    "report": (
+        "cxradar.cli.report:report",
+        "Write the monthly report (不满意客户分析专题): one HTML file a CX manager opens in a browser.",
+    ),
 }
 
 
@@ -130,6 +134,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       cxradar care       assign care strategies, channel lists, pending care
       cxradar campaign   design campaigns with control groups; evaluate them
       cxradar config     the effective settings and where each value came from
+      cxradar report     the monthly HTML report (不满意客户分析专题) and its BI tables
     \b
     Start with:  cxradar demo --out demo-output
     Every command explains itself:  cxradar COMMAND --help

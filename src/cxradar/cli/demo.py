@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,7 @@ def demo(out: Path, subscribers: int, seed: int, model_kind: str) -> None:
        CSI and survey summary, churn, care assignment and a campaign with a control group
     3. month M: the same, and the evaluation of last month's campaign
     4. score month M against the simulator's truth (cxradar evaluate)
+    5. write the monthly report (cxradar report): OUT/run/report/report-M.html and its tables
 
     \b
     Example:
@@ -72,6 +74,7 @@ def demo(out: Path, subscribers: int, seed: int, model_kind: str) -> None:
     Re-running reuses the simulation when its settings are unchanged.
     Outputs: OUT/data (tables, truth/), OUT/run (pool, lists, reports; see docs/).
     """
+    from cxradar.dashboard import build_tables, make_report
     from cxradar.months import month_shift
     from cxradar.pipeline import STEPS, evaluate_run, run_month
     from cxradar.simulate import simulate
@@ -90,6 +93,9 @@ def demo(out: Path, subscribers: int, seed: int, model_kind: str) -> None:
                 bar.update(task, completed=done, total=total)
 
             simulate(subscribers, DEMO_MONTHS, seed, data_dir, end_month=last, progress=sim_progress)
+    if (run_dir / "summary.json").is_file():  # the pool history cannot go back a month: start afresh
+        console.print(f"Replacing the previous demo run in {run_dir}")
+        shutil.rmtree(run_dir)
     summaries: dict[str, dict[str, Any]] = {}
     for month in months:
         with progress() as bar:
@@ -104,10 +110,16 @@ def demo(out: Path, subscribers: int, seed: int, model_kind: str) -> None:
             summaries[month] = run_month(
                 data_dir, month, run_dir, model_kind=model_kind, progress=advance, skip=skip
             )
+        if month != last:  # the report tables of each month, so the last month's report shows changes
+            build_tables(run_dir)
     print_month(summaries[last], run_dir)
     print_evaluation(evaluate_run(run_dir, data_dir / "truth"))
+    report = make_report(run_dir)
+    console.print(
+        f"\n[bold]Report 报告:[/] {report.path} (open it in a browser; tables in {run_dir / 'report'})"
+    )
     elapsed = time.perf_counter() - started
     console.print(f"\n[bold]Done in {elapsed:.0f} s.[/] Data: {data_dir}   Run outputs: {run_dir}")
     console.print(
-        "Next: cxradar run --help · cxradar csi --help · cxradar care --help · cxradar churn --help"
+        "Next: cxradar report --help · cxradar run --help · cxradar csi --help · cxradar churn --help"
     )

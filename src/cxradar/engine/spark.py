@@ -113,7 +113,11 @@ def _spark_error(error: BaseException) -> str:
 
 
 def start_session(
-    master: str | None = None, *, app_name: str = "cxradar", shuffle_partitions: int | None = None
+    master: str | None = None,
+    *,
+    app_name: str = "cxradar",
+    shuffle_partitions: int | None = None,
+    config: dict[str, str] | None = None,
 ) -> Any:
     """The SparkSession to run on: the active one (a cluster, ``spark-submit``), a Spark Connect
     session when ``SPARK_REMOTE`` is set, else a new ``local[*]`` one (``master`` overrides).
