@@ -34,6 +34,9 @@ COMMANDS: dict[str, str] = {
     "churn": "cxradar.cli.churn:churn",
     "care": "cxradar.cli.care:care",
     "campaign": "cxradar.cli.campaign:campaign",
+    "publish": "cxradar.cli.publish:publish",
+    "serve": "cxradar.cli.serve:serve",
+    "keys": "cxradar.cli.keys:keys",
 }
 
 
@@ -93,6 +96,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
       cxradar churn      churn training, scoring and group alerts
       cxradar care       assign care strategies, channel lists, pending care
       cxradar campaign   design campaigns with control groups; evaluate them
+    \b
+    Channels:
+      cxradar publish    make a month's care cards the ones the lookup service answers with
+      cxradar serve      the lookup service: care cards by msisdn, deliveries back
+      cxradar keys       API keys for channel systems (create, list, rotate, revoke)
     \b
     Start with:  cxradar demo --out demo-output
     Every command explains itself:  cxradar COMMAND --help

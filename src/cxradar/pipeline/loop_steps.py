@@ -27,16 +27,19 @@ def _sections(ctx: RunContext) -> dict[str, Any]:
 def evaluate_last_campaign(ctx: RunContext) -> None:
     """Evaluate the campaign designed last month (before the pool update, so its exits count)."""
     from cxradar.campaigns.step import evaluate_campaign_step
+    from cxradar.serve.delivery_io import apply_deliveries, read_deliveries
 
+    apply_deliveries(ctx.run_dir)  # care channels reported through cxradar serve clears pending flags
     report = evaluate_campaign_step(ctx.run_dir, ctx.data_dir, ctx.month)
     if report.get("evaluated"):
         _sections(ctx)["campaign_evaluation"] = report
     actions = ctx.run_dir / "care_actions.parquet"
-    if actions.is_file() and "care_actions" in ctx.tables:
-        ours = pd.read_parquet(actions)
+    delivered = read_deliveries(ctx.run_dir)
+    if (actions.is_file() or len(delivered)) and "care_actions" in ctx.tables:
         given = ctx.tables["care_actions"]
-        columns = [c for c in given.columns if c in ours.columns]
-        merged = pd.concat([given, ours[columns]], ignore_index=True)
+        parts = [given, delivered] + ([pd.read_parquet(actions)] if actions.is_file() else [])
+        columns = [c for c in given.columns if all(c in p.columns for p in parts)]
+        merged = pd.concat([p[columns] for p in parts if len(p)] or [given[columns]], ignore_index=True)
         ctx.tables["care_actions"] = merged.drop_duplicates(subset=["id"], keep="last")
 
 

@@ -36,6 +36,7 @@ from cxradar.pipeline.loop_steps import (
     write_summary,
 )
 from cxradar.pipeline.report import json_safe, run_summary
+from cxradar.serve.cards import cards_step
 
 __all__ = [
     "STEPS",
@@ -220,4 +221,5 @@ STEPS: list[tuple[str, Callable[[RunContext], None]]] = [
     ("care", assign_care),
     ("churn", churn_outlook),
     ("summary", write_summary),
+    ("cards", cards_step),  # care cards for cxradar publish / serve (issue 13)
 ]

@@ -31,7 +31,13 @@ class ApiError(Exception):
 
     def __init__(self, status: int, code: str, message: str, message_zh: str, fix: str) -> None:
         super().__init__(message)
-        self.status, self.code, self.message, self.message_zh, self.fix = status, code, message, message_zh, fix
+        self.status, self.code, self.message, self.message_zh, self.fix = (
+            status,
+            code,
+            message,
+            message_zh,
+            fix,
+        )
 
     def response(self) -> Response:
         return error_response(self.status, self.code, self.message, self.message_zh, self.fix)
@@ -40,7 +46,9 @@ class ApiError(Exception):
 def error_response(
     status: int, code: str, message: str, message_zh: str, fix: str, headers: dict[str, str] | None = None
 ) -> Response:
-    body = {"error": {"status": status, "code": code, "message": message, "message_zh": message_zh, "fix": fix}}
+    body = {
+        "error": {"status": status, "code": code, "message": message, "message_zh": message_zh, "fix": fix}
+    }
     return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
 
 
@@ -51,7 +59,9 @@ def _invalid(field: str, message: str, message_zh: str, fix: str) -> ApiError:
 def check_body(body: Any, schema: dict[str, Any]) -> dict[str, Any]:
     """``body`` if it satisfies the object ``schema``; else an :class:`ApiError` 422 naming the field."""
     if not isinstance(body, dict):
-        raise _invalid("body", "must be a JSON object", "必须是JSON对象", "send a JSON object, see /v1/openapi.json")
+        raise _invalid(
+            "body", "must be a JSON object", "必须是JSON对象", "send a JSON object, see /v1/openapi.json"
+        )
     properties: dict[str, Any] = schema["properties"]
     if schema.get("additionalProperties") is False:
         for name in body:
@@ -72,7 +82,9 @@ def check_body(body: Any, schema: dict[str, Any]) -> dict[str, Any]:
 def _check_value(name: str, value: Any, rule: dict[str, Any]) -> None:
     kind = rule.get("type")
     expected = _TYPES.get(kind) if isinstance(kind, str) else None
-    if expected is not None and (not isinstance(value, expected) or (kind == "integer" and isinstance(value, bool))):
+    if expected is not None and (
+        not isinstance(value, expected) or (kind == "integer" and isinstance(value, bool))
+    ):
         raise _invalid(name, f"must be {kind}", f"类型应为{kind}", f"send {name} as a JSON {kind}")
     if "enum" in rule and value not in rule["enum"]:
         shown = str(value)[:40]
@@ -83,13 +95,17 @@ def _check_value(name: str, value: Any, rule: dict[str, Any]) -> None:
     if isinstance(value, str):
         if len(value) < rule.get("minLength", 0) or len(value) > rule.get("maxLength", 1 << 30):
             lo, hi = rule.get("minLength", 0), rule.get("maxLength", "any")
-            raise _invalid(name, f"length must be {lo} to {hi}", f"长度应为{lo}至{hi}", f"shorten or fill in {name}")
+            raise _invalid(
+                name, f"length must be {lo} to {hi}", f"长度应为{lo}至{hi}", f"shorten or fill in {name}"
+            )
         if rule.get("format") == "date-time":
             parse_time(value, name)
     if isinstance(value, int) and not isinstance(value, bool):
         lo, hi = rule.get("minimum"), rule.get("maximum")
         if (lo is not None and value < lo) or (hi is not None and value > hi):
-            raise _invalid(name, f"must be from {lo} to {hi}", f"取值应在{lo}至{hi}之间", f"send {name} in {lo}..{hi}")
+            raise _invalid(
+                name, f"must be from {lo} to {hi}", f"取值应在{lo}至{hi}之间", f"send {name} in {lo}..{hi}"
+            )
 
 
 def parse_time(value: str, name: str = "time") -> datetime:

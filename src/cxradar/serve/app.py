@@ -104,8 +104,17 @@ async def _api_error(request: Request, exc: Exception) -> Response:
 
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    message, message_zh, fix = _HTTP_WORDS.get(exc.status_code, (str(exc.detail), str(exc.detail), "see docs/serve.md"))
-    return error_response(exc.status_code, f"http_{exc.status_code}", message, message_zh, fix, exc.headers)
+    message, message_zh, fix = _HTTP_WORDS.get(
+        exc.status_code, (str(exc.detail), str(exc.detail), "see docs/serve.md")
+    )
+    return error_response(
+        exc.status_code,
+        f"http_{exc.status_code}",
+        message,
+        message_zh,
+        fix,
+        dict(exc.headers) if exc.headers else None,
+    )
 
 
 async def _crash(request: Request, exc: Exception) -> Response:

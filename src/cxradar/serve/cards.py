@@ -22,7 +22,7 @@ import os
 import time
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 
@@ -34,7 +34,7 @@ from cxradar.identify.labels import CAUSE_LABELS, KIND_LABELS, SIGNAL_LABELS, pa
 from cxradar.serve.msisdn import mask_msisdn
 from cxradar.serve.settings import ServeConfig, load_serve_config
 
-__all__ = ["build_cards", "cards_meta_path", "cards_path"]
+__all__ = ["build_cards", "cards_meta_path", "cards_path", "cards_step"]
 
 _SQL = Path(__file__).with_name("cards.sql")
 
@@ -122,7 +122,8 @@ def build_cards(
         if memory_limit:
             con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
         con.execute(_NORMALISE)
-        sources = {name: _define_view(con, run_dir, name, month) for name in _SOURCES}
+        stale = _stale_views(run_dir, month)
+        sources = {name: _define_view(con, run_dir, name, month, empty=name in stale) for name in _SOURCES}
         _define_labels(con, config)
         _check_numbers(con, run_dir)
         query = Template(_SQL.read_text(encoding="utf-8")).substitute(month=month)
@@ -150,6 +151,16 @@ def build_cards(
     return meta
 
 
+class _RunLike(Protocol):
+    run_dir: Path
+    month: str
+
+
+def cards_step(ctx: _RunLike) -> None:
+    """The monthly run's step (last in ``cxradar.pipeline.steps.STEPS``): build the month's cards."""
+    build_cards(ctx.run_dir, ctx.month)
+
+
 def _quote(text: str) -> str:
     return text.replace("'", "''")
 
@@ -170,15 +181,29 @@ def _check_month(run_dir: Path, month: str) -> None:
         )
 
 
-def _define_view(con: duckdb.DuckDBPyConnection, run_dir: Path, name: str, month: str) -> dict[str, int]:
+def _stale_views(run_dir: Path, month: str) -> set[str]:
+    """Views whose file belongs to another month (a run may skip the churn step): left empty."""
+    report = run_dir / "churn" / "churn_report.json"
+    if report.is_file() and json.loads(report.read_text(encoding="utf-8")).get("month") != month:
+        return {"churners"}
+    return set()
+
+
+def _define_view(
+    con: duckdb.DuckDBPyConnection, run_dir: Path, name: str, month: str, *, empty: bool = False
+) -> dict[str, int]:
     patterns, columns = _SOURCES[name]
-    files = sorted(
-        {str(p) for pattern in patterns for p in run_dir.glob(pattern.format(month=month)) if p.is_file()}
+    files = (
+        []
+        if empty
+        else sorted(
+            {str(p) for pattern in patterns for p in run_dir.glob(pattern.format(month=month)) if p.is_file()}
+        )
     )
     # a table may also be a folder of Parquet parts (Spark writes those)
     for pattern in patterns:
         folder = run_dir / pattern.format(month=month)
-        if "*" not in pattern and folder.is_dir():
+        if "*" not in pattern and folder.is_dir() and not empty:
             files += sorted(str(p) for p in folder.rglob("*.parquet"))
     if not files:
         if name in _REQUIRED:
@@ -186,23 +211,25 @@ def _define_view(con: duckdb.DuckDBPyConnection, run_dir: Path, name: str, month
                 f"{run_dir / patterns[0]} does not exist",
                 fix=f"run 'cxradar run DATA_DIR --month {month} --out {run_dir}' first",
             )
-        typed = ", ".join(f"NULL::{t} AS \"{c}\"" for c, t in columns.items())
+        typed = ", ".join(f'NULL::{t} AS "{c}"' for c, t in columns.items())
         con.execute(f"CREATE VIEW {name} AS SELECT {typed}, NULL::VARCHAR AS month WHERE false")
         return {}
     listing = "[" + ", ".join(f"'{_quote(f)}'" for f in files) + "]"
     source = f"read_parquet({listing}, union_by_name = true, filename = true)"
     have = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
     picks = [
-        (f"norm_msisdn(CAST(\"{c}\" AS VARCHAR))" if c == "msisdn" else f"CAST(\"{c}\" AS {t})")
+        (f'norm_msisdn(CAST("{c}" AS VARCHAR))' if c == "msisdn" else f'CAST("{c}" AS {t})')
         if c in have
         else f"NULL::{t}"
         for c, t in columns.items()
     ]
-    select = ", ".join(f"{expr} AS \"{c}\"" for expr, c in zip(picks, columns, strict=True))
+    select = ", ".join(f'{expr} AS "{c}"' for expr, c in zip(picks, columns, strict=True))
     month_expr = "regexp_extract(filename, '/care/([0-9]{4}-[0-9]{2})/', 1)"
     con.execute(f"CREATE VIEW {name} AS SELECT {select}, {month_expr} AS month, "
                 f"CAST(\"msisdn\" AS VARCHAR) AS raw_msisdn, filename FROM {source}")  # fmt: skip
-    rows = con.execute(f"SELECT filename, count(*) FROM {name} GROUP BY filename ORDER BY filename").fetchall()
+    rows = con.execute(
+        f"SELECT filename, count(*) FROM {name} GROUP BY filename ORDER BY filename"
+    ).fetchall()
     return {str(Path(f).relative_to(run_dir)): int(n) for f, n in rows}
 
 
@@ -228,8 +255,7 @@ def _check_numbers(con: duckdb.DuckDBPyConnection, run_dir: Path) -> None:
     """Every number in the inputs must normalise; the first that does not is named (masked)."""
     for name in _SOURCES:
         bad = con.execute(
-            f"SELECT filename, raw_msisdn, count(*) OVER () FROM {name} "
-            "WHERE msisdn IS NULL LIMIT 1"
+            f"SELECT filename, raw_msisdn, count(*) OVER () FROM {name} WHERE msisdn IS NULL LIMIT 1"
         ).fetchone()
         if bad:
             file, raw, n = bad

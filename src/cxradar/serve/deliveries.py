@@ -21,6 +21,7 @@ The monthly run reads the store back with :mod:`cxradar.serve.delivery_io`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import sqlite3
 import threading
@@ -185,7 +186,10 @@ class DeliveryStore:
 
 
 def _resolve(
-    future: asyncio.Future[StoredOutcome], *, result: StoredOutcome | None = None, error: Exception | None = None
+    future: asyncio.Future[StoredOutcome],
+    *,
+    result: StoredOutcome | None = None,
+    error: Exception | None = None,
 ) -> None:
     def settle() -> None:
         if future.done():
@@ -195,7 +199,5 @@ def _resolve(
         else:
             future.set_result(result)  # type: ignore[arg-type]
 
-    try:
+    with contextlib.suppress(RuntimeError):  # the loop is gone (shutdown): nobody waits any more
         future.get_loop().call_soon_threadsafe(settle)
-    except RuntimeError:  # the loop is gone (shutdown): nobody waits for the answer any more
-        pass

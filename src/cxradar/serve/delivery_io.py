@@ -111,6 +111,8 @@ def apply_deliveries(run_dir: Path) -> dict[str, int]:
     if log.empty:
         return counts
     final = _final(log).set_index("care_id")
+    done = _as_done(final)
+    tables = [run_dir / "care_actions.parquet"]  # the run's consolidated care history, and each month's
     for folder in sorted(p for p in (run_dir / "care").glob("*") if p.is_dir()):
         pending_path = folder / "pending_care.parquet"
         if pending_path.is_file():
@@ -119,23 +121,27 @@ def apply_deliveries(run_dir: Path) -> dict[str, int]:
             if n:
                 write_parquet(updated, pending_path)
                 counts["pending"] += n
-        done = _as_done(final)
-        for name in ("care_plan.parquet", "care_actions.parquet"):
-            path = folder / name
-            if not path.is_file():
-                continue
-            table = pd.read_parquet(path)
-            hit = table["id"].isin(done["care_id"])
-            if "outcome" in table.columns:  # the evaluation's verdict 'resolved' is never undone
-                hit &= table["outcome"].astype("string").fillna("") != "resolved"
-            if not hit.any():
-                continue
-            synced = sync_care_actions(table, done.loc[done["care_id"].isin(table.loc[hit, "id"])])
-            if not synced.equals(table):
-                write_parquet(synced, path)
-                if name == "care_plan.parquet":
-                    counts["plan"] += int(hit.sum())
+        tables += [folder / "care_plan.parquet", folder / "care_actions.parquet"]
+    for path in tables:
+        if path.is_file():
+            n = _sync(path, done)
+            counts["plan"] += n if path.name == "care_plan.parquet" else 0
     return counts
+
+
+def _sync(path: Path, done: pd.DataFrame) -> int:
+    """Copy delivery time and outcome into a care_actions-shaped file; returns the rows changed."""
+    table = pd.read_parquet(path)
+    hit = table["id"].isin(done["care_id"])
+    if "outcome" in table.columns:  # the evaluation's verdict 'resolved' is never undone
+        hit &= table["outcome"].astype("string").fillna("") != "resolved"
+    if not hit.any():
+        return 0
+    synced = sync_care_actions(table, done.loc[done["care_id"].isin(table.loc[hit, "id"])])
+    if synced.equals(table):
+        return 0
+    write_parquet(synced, path)
+    return int(hit.sum())
 
 
 def _as_done(final: pd.DataFrame) -> pd.DataFrame:

@@ -87,7 +87,8 @@ class KeyFile:
             ) from error
         if not isinstance(data.get("keys"), list) or not data.get("audit_secret"):
             raise ConfigError(
-                f"{self.path} is not a cxradar key file", fix="point --keys (or $CXRADAR_KEYS) at the right file"
+                f"{self.path} is not a cxradar key file",
+                fix="point --keys (or $CXRADAR_KEYS) at the right file",
             )
         return data
 
@@ -104,7 +105,7 @@ class KeyFile:
         finally:
             tmp.unlink(missing_ok=True)
 
-    def keys(self) -> list[ApiKey]:
+    def records(self) -> list[ApiKey]:
         return [_public(k) for k in self.load()["keys"]]
 
     def create(self, channel: str, scopes: list[str], note: str = "") -> tuple[str, ApiKey]:
@@ -121,7 +122,9 @@ class KeyFile:
                     fix=f"use some of: {', '.join(SCOPES)}",
                 )
         if not scopes:
-            raise DataError("a key needs at least one scope", fix=f"pass --scopes, e.g. {','.join(list(SCOPES)[:2])}")
+            raise DataError(
+                "a key needs at least one scope", fix=f"pass --scopes, e.g. {','.join(list(SCOPES)[:2])}"
+            )
         data = self.load()
         taken = {k["id"] for k in data["keys"]}
         key_id = secrets.token_hex(4)

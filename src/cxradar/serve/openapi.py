@@ -200,7 +200,8 @@ def _errors(*codes: int) -> dict[str, Any]:
         503: "no month published yet",
     }  # fmt: skip
     return {
-        str(c): {"description": words[c], "content": {"application/json": {"schema": _ref("Error")}}} for c in codes
+        str(c): {"description": words[c], "content": {"application/json": {"schema": _ref("Error")}}}
+        for c in codes
     }
 
 
@@ -227,7 +228,7 @@ _IDEMPOTENCY = {
 
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of API version 1."""
-    secured = [{"bearer": []}, {"apiKey": []}]
+    secured: list[dict[str, list[str]]] = [{"bearer": []}, {"apiKey": []}]
     return {
         "openapi": "3.1.0",
         "info": {

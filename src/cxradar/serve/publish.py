@@ -147,18 +147,22 @@ def _train_dictionary(source: Path) -> Any:
     dataset = ds.dataset(str(source), format="parquet")
     fragments = list(dataset.get_fragments())
     rng = random.Random(20261)
-    samples: list[bytes] = []
+    samples: list[bytes | bytearray | memoryview] = []
     groups = [(f, g.id) for f in fragments for g in f.row_groups] or [(f, None) for f in fragments]
     for fragment, group in rng.sample(groups, min(len(groups), 16)):
         part = fragment.subset(row_group_ids=[group]) if group is not None else fragment
         cards = part.to_table(columns=["card"]).column(0).to_pylist()
         samples += [c.encode() for c in rng.sample(cards, min(len(cards), _DICT_SAMPLES // 8))]
     if len(samples) < 8:  # too few cards to learn from: the raw samples are the dictionary
-        return zstandard.ZstdCompressionDict(b"".join(samples) or b"{}", dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        return zstandard.ZstdCompressionDict(
+            b"".join(samples) or b"{}", dict_type=zstandard.DICT_TYPE_RAWCONTENT
+        )
     try:
         return zstandard.train_dictionary(_DICT_BYTES, samples, level=_LEVEL)
     except zstandard.ZstdError:  # training needs some variety; a small month may lack it
-        return zstandard.ZstdCompressionDict(b"".join(samples)[-_DICT_BYTES:], dict_type=zstandard.DICT_TYPE_RAWCONTENT)
+        return zstandard.ZstdCompressionDict(
+            b"".join(samples)[-_DICT_BYTES:], dict_type=zstandard.DICT_TYPE_RAWCONTENT
+        )
 
 
 def write_snapshot(source: Path, target: Path, meta: dict[str, Any]) -> int:
@@ -242,4 +246,6 @@ def _compress(compressor: Any, cards: Any) -> tuple[bytes, Any]:
     buffer = zstandard.BufferWithSegments(payload, segments.tobytes())
     result = compressor.multi_compress_to_buffer(buffer, threads=-1)
     frames = b"".join(result[i].tobytes() for i in range(len(result)))
-    return frames, np.fromiter((len(result[i]) for i in range(len(result))), dtype=np.uint32, count=len(result))
+    return frames, np.fromiter(
+        (len(result[i]) for i in range(len(result))), dtype=np.uint32, count=len(result)
+    )

@@ -76,7 +76,9 @@ _DND = ("on the do-not-disturb list", "在免打扰名单中")
 _QUIET = ("quiet hours now ({start}-{end}, {channels})", "当前为免打扰时段（{start}-{end}，{channels}）")
 
 
-def render_card(card: bytes, *, msisdn: str, now_iso: str, hhmm: str, quiet: QuietHours) -> dict[str, Any] | None:
+def render_card(
+    card: bytes, *, msisdn: str, now_iso: str, hhmm: str, quiet: QuietHours
+) -> dict[str, Any] | None:
     """The response body for one stored card, or None when nothing applies at ``now_iso``."""
     body: dict[str, Any] = orjson.loads(card)
     pending = [p for p in body["pending"] if p["created_at"] <= now_iso < p["expires_at"]]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import orjson
@@ -61,7 +61,11 @@ class Api:
             return None
         clock = self.service.clock
         return render_card(
-            stored, msisdn=self._show(key, msisdn), now_iso=clock.iso(), hhmm=clock.hhmm(), quiet=self.service.quiet
+            stored,
+            msisdn=self._show(key, msisdn),
+            now_iso=clock.iso(),
+            hhmm=clock.hhmm(),
+            quiet=self.service.quiet,
         )
 
     async def get_care(self, request: Request) -> Response:
@@ -85,7 +89,12 @@ class Api:
         body = await _read_json(request)
         limit = self.service.config.max_batch
         numbers = body.get("msisdns") if isinstance(body, dict) else None
-        if not isinstance(body, dict) or set(body) != {"msisdns"} or not isinstance(numbers, list) or not 1 <= len(numbers) <= limit:
+        if (
+            not isinstance(body, dict)
+            or set(body) != {"msisdns"}
+            or not isinstance(numbers, list)
+            or not 1 <= len(numbers) <= limit
+        ):
             raise ApiError(
                 422, "invalid_body", f"send {{'msisdns': [...]}} with 1 to {limit} numbers",
                 f"请求体应为{{'msisdns': [...]}}，包含1至{limit}个号码", f"split longer lists into calls of {limit}",
@@ -102,8 +111,18 @@ class Api:
                 results.append(_bad(i, error.message))
                 continue
             card = self._card(key, msisdn)
-            results.append({"index": i, "msisdn": self._show(key, msisdn), "found": card is not None, "card": card, "error": None})
-        self._note(request, "/v1/care:lookup", None, f"{sum(r['found'] for r in results)}/{len(results)} found")
+            results.append(
+                {
+                    "index": i,
+                    "msisdn": self._show(key, msisdn),
+                    "found": card is not None,
+                    "card": card,
+                    "error": None,
+                }
+            )
+        self._note(
+            request, "/v1/care:lookup", None, f"{sum(r['found'] for r in results)}/{len(results)} found"
+        )
         return _json({"month": snap.month, "as_of": self.service.clock.iso(), "results": results})
 
     async def record_delivery(self, request: Request) -> Response:
@@ -113,14 +132,20 @@ class Api:
         msisdn = _number(request.path_params["msisdn"])
         self._note(request, route, msisdn)
         idempotency_key = request.headers.get("idempotency-key", "")
-        if not 1 <= len(idempotency_key) <= 128 or not idempotency_key.isprintable() or " " in idempotency_key:
+        if (
+            not 1 <= len(idempotency_key) <= 128
+            or not idempotency_key.isprintable()
+            or " " in idempotency_key
+        ):
             raise ApiError(
                 422, "missing_idempotency_key", "the Idempotency-Key header is missing or malformed",
                 "缺少或格式错误的Idempotency-Key请求头",
                 "send a unique Idempotency-Key per delivery (e.g. a UUID), the same one when retrying",
             )  # fmt: skip
         body = check_body(await _read_json(request), DELIVERY_REQUEST)
-        fingerprint = hashlib.sha256(orjson.dumps({"msisdn": msisdn, **body}, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        fingerprint = hashlib.sha256(
+            orjson.dumps({"msisdn": msisdn, **body}, option=orjson.OPT_SORT_KEYS)
+        ).hexdigest()
         stored = self.service.find_request(key.channel, idempotency_key)
         if stored is None:
             record = self._delivery(key, msisdn, idempotency_key, fingerprint, body)
@@ -168,13 +193,24 @@ class Api:
         delivery_id = uuid.uuid4().hex
         rows = tuple(
             {
-                "delivery_id": delivery_id, "scope": key.channel, "idempotency_key": idempotency_key,
-                "key_id": key.id, "month": snap.month, "care_id": t["care_id"], "campaign": t.get("campaign"),
-                "strategy": t.get("strategy"), "assigned_channel": t.get("channel"), "assigned_at": t.get("assigned_at"),
-                "msisdn": msisdn, "delivered_channel": body["channel"], "agent": body.get("agent"),
-                "delivered_at": delivered_at, "outcome": body["outcome"], "rating": body.get("rating"),
+                "delivery_id": delivery_id,
+                "scope": key.channel,
+                "idempotency_key": idempotency_key,
+                "key_id": key.id,
+                "month": snap.month,
+                "care_id": t["care_id"],
+                "campaign": t.get("campaign"),
+                "strategy": t.get("strategy"),
+                "assigned_channel": t.get("channel"),
+                "assigned_at": t.get("assigned_at"),
+                "msisdn": msisdn,
+                "delivered_channel": body["channel"],
+                "agent": body.get("agent"),
+                "delivered_at": delivered_at,
+                "outcome": body["outcome"],
+                "rating": body.get("rating"),
                 "received_at": received_at,
-            }  # fmt: skip
+            }
             for t in targets
         )
         response = {
@@ -210,7 +246,13 @@ class Api:
 
 
 def _bad(index: int, message: str) -> dict[str, Any]:
-    error = {"status": 422, "code": "invalid_msisdn", "message": message, "message_zh": "号码格式不正确", "fix": f"send {VALID_FORM}"}
+    error = {
+        "status": 422,
+        "code": "invalid_msisdn",
+        "message": message,
+        "message_zh": "号码格式不正确",
+        "fix": f"send {VALID_FORM}",
+    }
     return {"index": index, "msisdn": None, "found": False, "card": None, "error": error}
 
 

@@ -60,7 +60,9 @@ class SnapshotHolder:
             manifest = json.loads(self.manifest_file.read_text(encoding="utf-8"))
             fresh = Snapshot(self.folder / manifest["file"])
         except (OSError, ValueError, KeyError, CxradarError) as error:
-            self.error = f"the published file could not be opened ({type(error).__name__}); still serving the last"
+            self.error = (
+                f"the published file could not be opened ({type(error).__name__}); still serving the last"
+            )
             return False
         old, self.current, self.manifest, self.error = self.current, fresh, manifest, None
         if old is not None:
@@ -91,7 +93,11 @@ class Service:
     @property
     def quiet(self) -> QuietHours:
         snap = self.holder.current
-        q = (snap.meta.get("quiet_hours") if snap else None) or {"channels": [], "start": "00:00", "end": "00:00"}
+        q = (snap.meta.get("quiet_hours") if snap else None) or {
+            "channels": [],
+            "start": "00:00",
+            "end": "00:00",
+        }
         return QuietHours(q["channels"], q["start"], q["end"])
 
     async def start(self) -> None:
@@ -123,7 +129,7 @@ class Service:
             await asyncio.sleep(self.config.reload_seconds)
             try:
                 self.tick()
-            except Exception:  # noqa: BLE001 - keep serving; the next tick tries again
+            except Exception:
                 continue
 
     def snapshot(self) -> Snapshot:

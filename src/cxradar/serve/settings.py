@@ -70,7 +70,9 @@ def load_serve_config(path: Path | None = None) -> ServeConfig:
         missing = _BAND - set(raw)
         if missing:
             raise ConfigError(f"{where} lacks {', '.join(sorted(missing))}", fix=_FIX)
-        bands.append(ChurnBand(str(raw["band"]), _number(raw["at_or_above"], where), str(raw["en"]), str(raw["zh"])))
+        bands.append(
+            ChurnBand(str(raw["band"]), _number(raw["at_or_above"], where), str(raw["en"]), str(raw["zh"]))
+        )
     floors = [b.at_or_above for b in bands]
     if floors != sorted(floors, reverse=True):
         raise ConfigError(f"{path}: churn_bands must go from the highest floor to the lowest", fix=_FIX)
@@ -78,13 +80,17 @@ def load_serve_config(path: Path | None = None) -> ServeConfig:
         timezone=str(data.get("timezone", "Asia/Shanghai")),
         churn_bands=tuple(bands),
         max_batch=int(_number(data.get("max_batch", 100), f"{path}: max_batch")),
-        max_clock_skew_seconds=_number(data.get("max_clock_skew_seconds", 300), f"{path}: max_clock_skew_seconds"),
+        max_clock_skew_seconds=_number(
+            data.get("max_clock_skew_seconds", 300), f"{path}: max_clock_skew_seconds"
+        ),
         reload_seconds=_number(data.get("reload_seconds", 1.0), f"{path}: reload_seconds"),
     )
     try:
         config.zone  # noqa: B018 - checks the name now rather than at the first request
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ConfigError(f"{path}: unknown time zone '{config.timezone}'", fix="use e.g. Asia/Shanghai") from error
+        raise ConfigError(
+            f"{path}: unknown time zone '{config.timezone}'", fix="use e.g. Asia/Shanghai"
+        ) from error
     if config.max_batch < 1 or config.reload_seconds <= 0:
         raise ConfigError(f"{path}: max_batch must be >= 1 and reload_seconds > 0", fix=_FIX)
     return config

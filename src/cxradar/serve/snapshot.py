@@ -84,13 +84,17 @@ class Snapshot:
             fields = _HEADER.unpack_from(self._map, 0)
             magic, version, count, k_at, o_at, l_at, b_at, b_len, d_at, d_len, m_at, m_len, crc = fields
             if magic != MAGIC or version != VERSION:
-                raise UnreadableFileError(f"{self.path} is not a cxradar card file (version {VERSION})", fix=_FIX)
+                raise UnreadableFileError(
+                    f"{self.path} is not a cxradar card file (version {VERSION})", fix=_FIX
+                )
             layout = SnapshotLayout(count)
             ends = (b_at + b_len, d_at + d_len, m_at + m_len)
             if (k_at, o_at, l_at, b_at) != (layout.keys, layout.offsets, layout.lengths, layout.blob) or max(
                 ends
             ) > size:
-                raise UnreadableFileError(f"{self.path} is truncated or damaged (sections out of range)", fix=_FIX)
+                raise UnreadableFileError(
+                    f"{self.path} is truncated or damaged (sections out of range)", fix=_FIX
+                )
             view = memoryview(self._map)
             self._views = [view]
             self._keys = view[k_at:o_at].cast("Q")
