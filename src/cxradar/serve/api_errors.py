@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from cxradar.errors import did_you_mean
 
-__all__ = ["ApiError", "check_body", "error_response", "parse_time"]
+__all__ = ["ApiError", "check_body", "error_body", "error_response", "parse_time"]
 
 _TYPES = {"string": str, "integer": int, "boolean": bool, "object": dict, "array": list}
 
@@ -39,17 +39,24 @@ class ApiError(Exception):
             fix,
         )
 
+    def body(self) -> bytes:
+        return error_body(self.status, self.code, self.message, self.message_zh, self.fix)
+
     def response(self) -> Response:
-        return error_response(self.status, self.code, self.message, self.message_zh, self.fix)
+        return Response(self.body(), status_code=self.status, media_type="application/json")
+
+
+def error_body(status: int, code: str, message: str, message_zh: str, fix: str) -> bytes:
+    """The one error shape, as JSON bytes."""
+    detail = {"status": status, "code": code, "message": message, "message_zh": message_zh, "fix": fix}
+    return orjson.dumps({"error": detail})
 
 
 def error_response(
     status: int, code: str, message: str, message_zh: str, fix: str, headers: dict[str, str] | None = None
 ) -> Response:
-    body = {
-        "error": {"status": status, "code": code, "message": message, "message_zh": message_zh, "fix": fix}
-    }
-    return Response(orjson.dumps(body), status_code=status, media_type="application/json", headers=headers)
+    body = error_body(status, code, message, message_zh, fix)
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
 
 
 def _invalid(field: str, message: str, message_zh: str, fix: str) -> ApiError:

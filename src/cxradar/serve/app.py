@@ -6,7 +6,7 @@ settings through environment variables, because ``--workers`` starts fresh inter
 
 Routes (docs/serve.md#api; the OpenAPI document at ``/v1/openapi.json``)::
 
-    GET  /v1/subscribers/{msisdn}/care              care:read
+    GET  /v1/subscribers/{msisdn}/care              care:read      (cxradar.serve.fastpath)
     POST /v1/care:lookup                            care:read      up to 100 numbers
     POST /v1/subscribers/{msisdn}/care/deliveries   care:deliver   Idempotency-Key, durable
     GET  /healthz, /readyz, /v1/openapi.json        no key
@@ -40,6 +40,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cxradar.serve.api_errors import ApiError, error_response
+from cxradar.serve.fastpath import HotRoute
 from cxradar.serve.routes import Api
 from cxradar.serve.service import Service
 from cxradar.serve.settings import ServeSettings, load_serve_config
@@ -141,7 +142,6 @@ def create_app(
             await service.stop()
 
     routes: list[BaseRoute] = [
-        Route("/v1/subscribers/{msisdn}/care", api.get_care, methods=["GET"]),
         Route("/v1/care:lookup", api.lookup, methods=["POST"]),
         Route("/v1/subscribers/{msisdn}/care/deliveries", api.record_delivery, methods=["POST"]),
         Route("/healthz", api.healthz, methods=["GET"]),
@@ -157,6 +157,7 @@ def create_app(
     )
     app.state.service = service
     app.add_middleware(AuditMiddleware, service=service)
+    app.add_middleware(HotRoute, service=service)  # outermost: GET .../care skips the layers below
     return app
 
 

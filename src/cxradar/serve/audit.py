@@ -19,13 +19,13 @@ the last second may be lost when a process is killed, deliveries never are
 from __future__ import annotations
 
 import hmac
-import json
 import os
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
+
+import orjson
 
 __all__ = ["AuditLog"]
 
@@ -39,6 +39,8 @@ class AuditLog:
         self.zone = zone
         self._pending: list[tuple[float, str | None, str | None, str, str, str | None, int, str, float]] = []
         self._pid = os.getpid()
+        self._second = -1
+        self._parts = ("", "", "")
 
     def record(
         self,
@@ -58,32 +60,41 @@ class AuditLog:
     def subject_hash(self, msisdn: str) -> str:
         return hmac.digest(self.secret, msisdn.encode(), "sha256")[:16].hex()
 
+    def _stamp(self, at: float) -> tuple[str, str]:
+        """(ISO time with milliseconds and offset, local day) for an epoch time; cached per second."""
+        second = int(at)
+        if second != self._second:
+            local = datetime.fromtimestamp(second, self.zone)
+            offset = local.strftime("%z")
+            self._second = second
+            self._parts = (
+                local.strftime("%Y-%m-%dT%H:%M:%S"),
+                f"{offset[:3]}:{offset[3:]}",
+                local.strftime("%Y-%m-%d"),
+            )
+        base, offset, day = self._parts
+        return f"{base}.{int((at - second) * 1000):03d}{offset}", day
+
     def flush(self) -> int:
         """Append the buffered entries to their day's file; returns how many were written."""
         entries, self._pending = self._pending, []
         if not entries:
             return 0
-        by_day: dict[str, list[str]] = {}
+        by_day: dict[str, list[bytes]] = {}
+        secret = self.secret
         for at, key, channel, method, route, subject, status, result, ms in entries:
-            stamp = datetime.fromtimestamp(at, self.zone)
-            line: dict[str, Any] = {
-                "time": stamp.isoformat(timespec="milliseconds"),
-                "key": key,
-                "channel": channel,
-                "method": method,
-                "route": route,
-                "subject": self.subject_hash(subject) if subject else None,
-                "status": status,
-                "result": result,
-                "ms": round(ms, 3),
-                "pid": self._pid,
-            }
-            by_day.setdefault(stamp.strftime("%Y-%m-%d"), []).append(json.dumps(line, ensure_ascii=False))
+            stamp, day = self._stamp(at)
+            line = {
+                "time": stamp, "key": key, "channel": channel, "method": method, "route": route,
+                "subject": hmac.digest(secret, subject.encode(), "sha256")[:16].hex() if subject else None,
+                "status": status, "result": result, "ms": round(ms, 3), "pid": self._pid,
+            }  # fmt: skip
+            by_day.setdefault(day, []).append(orjson.dumps(line))
         self.folder.mkdir(parents=True, exist_ok=True)
         for day, lines in by_day.items():
             fd = os.open(self.folder / f"audit-{day}.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
             try:
-                os.write(fd, ("\n".join(lines) + "\n").encode())
+                os.write(fd, b"\n".join(lines) + b"\n")
             finally:
                 os.close(fd)
         return len(entries)

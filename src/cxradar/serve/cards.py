@@ -212,7 +212,8 @@ def _define_view(
                 fix=f"run 'cxradar run DATA_DIR --month {month} --out {run_dir}' first",
             )
         typed = ", ".join(f'NULL::{t} AS "{c}"' for c, t in columns.items())
-        con.execute(f"CREATE VIEW {name} AS SELECT {typed}, NULL::VARCHAR AS month WHERE false")
+        con.execute(f"CREATE VIEW {name} AS SELECT {typed}, NULL::VARCHAR AS month, NULL::VARCHAR AS raw_msisdn, "
+            "NULL::VARCHAR AS filename WHERE false")
         return {}
     listing = "[" + ", ".join(f"'{_quote(f)}'" for f in files) + "]"
     source = f"read_parquet({listing}, union_by_name = true, filename = true)"

@@ -22,6 +22,7 @@ import fcntl
 import json
 import os
 import random
+import secrets
 import time
 import zlib
 from collections.abc import Iterator
@@ -104,7 +105,7 @@ def publish(run_dir: Path, month: str | None = None) -> dict[str, Any]:
     with _publish_lock(run_dir):
         folder = snapshots_dir(run_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        name = f"cards-{month}-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}.cxcards"
+        name = f"cards-{month}-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}.cxcards"
         meta = {**meta, "month": month, "published_at": time.strftime("%Y-%m-%dT%H:%M:%S")}
         count = write_snapshot(source, folder / name, meta)
         Snapshot(folder / name).close()  # it opens, so the service will open it

@@ -1,5 +1,7 @@
 """The API's routes, thin: authenticate, parse, look up or store, answer (docs/serve.md#api).
 
+The hot route, ``GET /v1/subscribers/{msisdn}/care``, is :mod:`cxradar.serve.fastpath`.
+
 Each handler notes what the audit log needs in ``scope["cxradar.audit"]`` (key, channel, route
 template, subject, result); :mod:`cxradar.serve.app` writes the entry whatever happens.
 """
@@ -18,12 +20,11 @@ from starlette.responses import Response
 from cxradar.serve.api_errors import ApiError, check_body, parse_time
 from cxradar.serve.deliveries import DeliveryRecord
 from cxradar.serve.keys import ApiKey
-from cxradar.serve.msisdn import VALID_FORM, InvalidMsisdnError, mask_msisdn, normalise_msisdn
+from cxradar.serve.msisdn import VALID_FORM, InvalidMsisdnError, normalise_msisdn
 from cxradar.serve.openapi import DELIVERY_REQUEST, openapi_document
-from cxradar.serve.render import render_card
 from cxradar.serve.service import Service
 
-__all__ = ["Api"]
+__all__ = ["Api", "number_or_422"]
 
 _JSON = "application/json"
 _MAX_BODY = 64 * 1024
@@ -33,7 +34,8 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     return Response(orjson.dumps(body), status_code=status, media_type=_JSON, headers=headers)
 
 
-def _number(raw: str) -> str:
+def number_or_422(raw: str) -> str:
+    """The normalised number, or the 422 that says what a valid one looks like."""
     try:
         return normalise_msisdn(raw)
     except InvalidMsisdnError as error:
@@ -50,38 +52,6 @@ class Api:
     def _note(self, request: Request, route: str, subject: str | None = None, result: str = "") -> None:
         note = request.scope.setdefault("cxradar.audit", {})
         note["route"], note["subject"], note["result"] = route, subject, result
-
-    def _show(self, key: ApiKey, msisdn: str) -> str:
-        return msisdn if "msisdn:unmasked" in key.scopes else mask_msisdn(msisdn)
-
-    def _card(self, key: ApiKey, msisdn: str) -> dict[str, Any] | None:
-        snap = self.service.snapshot()
-        stored = snap.get(int(msisdn))
-        if stored is None:
-            return None
-        clock = self.service.clock
-        return render_card(
-            stored,
-            msisdn=self._show(key, msisdn),
-            now_iso=clock.iso(),
-            hhmm=clock.hhmm(),
-            quiet=self.service.quiet,
-        )
-
-    async def get_care(self, request: Request) -> Response:
-        self._note(request, "/v1/subscribers/{msisdn}/care")
-        key = self.service.authenticate(request, "care:read")
-        msisdn = _number(request.path_params["msisdn"])
-        self._note(request, "/v1/subscribers/{msisdn}/care", msisdn)
-        card = self._card(key, msisdn)
-        if card is None:
-            self._note(request, "/v1/subscribers/{msisdn}/care", msisdn, "not_found")
-            raise ApiError(
-                404, "no_care", "this number is on no care list and has no pending care this month",
-                "该号码本月不在任何关怀名单中，也没有待关怀任务", "treat the caller as usual; nothing to do",
-            )  # fmt: skip
-        self._note(request, "/v1/subscribers/{msisdn}/care", msisdn, "found")
-        return _json(card)
 
     async def lookup(self, request: Request) -> Response:
         self._note(request, "/v1/care:lookup")
@@ -110,11 +80,11 @@ class Api:
             except InvalidMsisdnError as error:
                 results.append(_bad(i, error.message))
                 continue
-            card = self._card(key, msisdn)
+            card = self.service.card_for(key, msisdn)
             results.append(
                 {
                     "index": i,
-                    "msisdn": self._show(key, msisdn),
+                    "msisdn": self.service.shown(key, msisdn),
                     "found": card is not None,
                     "card": card,
                     "error": None,
@@ -129,7 +99,7 @@ class Api:
         route = "/v1/subscribers/{msisdn}/care/deliveries"
         self._note(request, route)
         key = self.service.authenticate(request, "care:deliver")
-        msisdn = _number(request.path_params["msisdn"])
+        msisdn = number_or_422(request.path_params["msisdn"])
         self._note(request, route, msisdn)
         idempotency_key = request.headers.get("idempotency-key", "")
         if (
@@ -149,7 +119,6 @@ class Api:
         stored = self.service.find_request(key.channel, idempotency_key)
         if stored is None:
             record = self._delivery(key, msisdn, idempotency_key, fingerprint, body)
-            assert self.service.store is not None
             outcome = await self.service.store.append(record)
             kind, status, response = outcome.kind, outcome.status, outcome.response
         else:
@@ -162,7 +131,7 @@ class Api:
                 "该Idempotency-Key已用于另一条记录", "use a new Idempotency-Key for a new delivery",
             )  # fmt: skip
         self._note(request, route, msisdn, "replayed" if kind == "replay" else "stored")
-        answer = {"msisdn": self._show(key, msisdn), **orjson.loads(response)}
+        answer = {"msisdn": self.service.shown(key, msisdn), **orjson.loads(response)}
         return _json(answer, status, {"Idempotent-Replayed": "true"} if kind == "replay" else None)
 
     def _delivery(

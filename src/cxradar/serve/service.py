@@ -26,11 +26,12 @@ from cxradar.serve.api_errors import ApiError
 from cxradar.serve.audit import AuditLog
 from cxradar.serve.deliveries import DeliveryStore, connect, store_path
 from cxradar.serve.keys import ApiKey, KeyRing
-from cxradar.serve.render import Clock, QuietHours
+from cxradar.serve.msisdn import mask_msisdn
+from cxradar.serve.render import Clock, QuietHours, render_card
 from cxradar.serve.settings import ServeSettings
 from cxradar.serve.snapshot import Snapshot
 
-__all__ = ["Service", "SnapshotHolder"]
+__all__ = ["Service", "SnapshotHolder", "presented_key"]
 
 
 class SnapshotHolder:
@@ -40,6 +41,7 @@ class SnapshotHolder:
         self.manifest_file = run_dir / "serve" / "current.json"
         self.folder = run_dir / "serve" / "snapshots"
         self.current: Snapshot | None = None
+        self.quiet = QuietHours([], "00:00", "00:00")
         self.manifest: dict[str, Any] | None = None
         self.error: str | None = None
         self._stamp: tuple[int, int, int] | None = None
@@ -64,6 +66,8 @@ class SnapshotHolder:
                 f"the published file could not be opened ({type(error).__name__}); still serving the last"
             )
             return False
+        q = fresh.meta.get("quiet_hours") or {"channels": [], "start": "00:00", "end": "00:00"}
+        self.quiet = QuietHours(q["channels"], q["start"], q["end"])
         old, self.current, self.manifest, self.error = self.current, fresh, manifest, None
         if old is not None:
             old.close()
@@ -85,24 +89,21 @@ class Service:
         self.keys = KeyRing(settings.keys_path)
         self.audit = AuditLog(settings.audit_folder, self.keys.audit_secret, self.config.zone)
         self.clock = Clock(self.config.zone, now)
-        self.store: DeliveryStore | None = None
+        self._store: DeliveryStore | None = None
         self._reader: Any = None
         self._task: asyncio.Task[None] | None = None
         self.holder.reload()
 
     @property
-    def quiet(self) -> QuietHours:
-        snap = self.holder.current
-        q = (snap.meta.get("quiet_hours") if snap else None) or {
-            "channels": [],
-            "start": "00:00",
-            "end": "00:00",
-        }
-        return QuietHours(q["channels"], q["start"], q["end"])
+    def store(self) -> DeliveryStore:
+        """The delivery store, opened on first use (so an application without lifespan works too)."""
+        if self._store is None:
+            self._store = DeliveryStore(store_path(self.settings.run_dir))
+            self._reader = connect(self._store.path)
+        return self._store
 
     async def start(self) -> None:
-        self.store = DeliveryStore(store_path(self.settings.run_dir))
-        self._reader = connect(self.store.path)
+        self.store  # noqa: B018 - open the store now: a broken one stops the start, not a delivery
         self._task = asyncio.create_task(self._housekeeping())
 
     async def stop(self) -> None:
@@ -111,10 +112,10 @@ class Service:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         self.tick()
-        if self.store is not None:
-            self.store.close()
-        if self._reader is not None:
+        if self._store is not None:
+            self._store.close()
             self._reader.close()
+            self._store = self._reader = None
         self.holder.close()
 
     def tick(self) -> None:
@@ -141,8 +142,27 @@ class Service:
             )  # fmt: skip
         return snap
 
+    def shown(self, key: ApiKey, msisdn: str) -> str:
+        """The number as this key may see it: in full with msisdn:unmasked, else 138****5678."""
+        return msisdn if "msisdn:unmasked" in key.scopes else mask_msisdn(msisdn)
+
+    def card_for(self, key: ApiKey, msisdn: str) -> dict[str, Any] | None:
+        """The answer for a normalised number now, or None when nothing applies."""
+        stored = self.snapshot().get(int(msisdn))
+        if stored is None:
+            return None
+        clock = self.clock
+        return render_card(
+            stored,
+            msisdn=self.shown(key, msisdn),
+            now_iso=clock.iso(),
+            hhmm=clock.hhmm(),
+            quiet=self.holder.quiet,
+        )
+
     def find_request(self, scope: str, idempotency_key: str) -> tuple[str, int, str] | None:
         """A request stored under this key (for a retry), read without waiting for the writer."""
+        self.store  # noqa: B018 - opens the reader with the store
         row = self._reader.execute(
             "SELECT fingerprint, status, response FROM requests WHERE scope = ? AND idempotency_key = ?",
             (scope, idempotency_key),
@@ -151,7 +171,11 @@ class Service:
 
     def authenticate(self, request: Request, scope: str) -> ApiKey:
         """The request's key if it is valid and has ``scope``; 401 / 403 otherwise."""
-        token = _presented_key(request)
+        note = request.scope.setdefault("cxradar.audit", {})
+        return self.check_key(presented_key(request.scope["headers"]), scope, note)
+
+    def check_key(self, token: str | None, scope: str, note: dict[str, Any]) -> ApiKey:
+        """The key ``token`` if it is valid and has ``scope`` (noted for the audit); 401 / 403 otherwise."""
         if token is None:
             raise ApiError(
                 401, "no_key", "no API key was sent", "请求未携带API密钥",
@@ -163,7 +187,7 @@ class Service:
                 401, "bad_key", "the API key is unknown or revoked", "API密钥无效或已吊销",
                 "ask the operator's cxradar admin for a valid key (cxradar keys list)",
             )  # fmt: skip
-        request.scope.setdefault("cxradar.audit", {}).update(key=key.id, channel=key.channel)
+        note["key"], note["channel"] = key.id, key.channel
         if scope not in key.scopes:
             raise ApiError(
                 403, "missing_scope", f"this key lacks the scope {scope}", f"该密钥没有{scope}权限",
@@ -172,8 +196,9 @@ class Service:
         return key
 
 
-def _presented_key(request: Request) -> str | None:
-    for name, value in request.scope["headers"]:
+def presented_key(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The API key sent as ``Authorization: Bearer …`` or ``X-API-Key: …``, if any."""
+    for name, value in headers:
         if name == b"authorization":
             text = value.decode("latin-1")
             return text[7:].strip() if text[:7].lower() == "bearer " else None
