@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
+from tests.serve.conftest import A, B, C, D, E, F, H, make_run_dir
 
 from cxradar.errors import DataError, StateError
 from cxradar.serve.cards import build_cards, cards_meta_path, cards_path
-from cxradar.serve.msisdn import InvalidMsisdnError, mask_msisdn, msisdn_key, normalise_msisdn
-from tests.serve.conftest import A, B, C, D, E, F, G, H, make_run_dir
+from cxradar.serve.msisdn import MSISDN_PATTERN, InvalidMsisdnError, mask_msisdn, msisdn_key, normalise_msisdn
 
 
 @pytest.mark.parametrize(
@@ -23,7 +24,7 @@ from tests.serve.conftest import A, B, C, D, E, F, G, H, make_run_dir
         ("0086-138-1234-5678", "13812345678"),
         ("8613812345678", "13812345678"),
         ("(138) 1234.5678", "13812345678"),
-        ("１３８１２３４５６７８", "13812345678"),  # full-width digits from a Chinese input method
+        ("+ 86 (138) 1234-5678 ", "13812345678"),
     ],
 )
 def test_numbers_are_accepted_as_operators_send_them(raw: str, expected: str) -> None:
@@ -31,11 +32,45 @@ def test_numbers_are_accepted_as_operators_send_them(raw: str, expected: str) ->
     assert msisdn_key(expected) == int(expected)
 
 
-@pytest.mark.parametrize("raw", ["", "1381234567", "12812345678", "+1 138 1234 5678", "138123456789", "abc", "٣٨١٢٣٤٥٦٧٨١"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "1381234567",
+        "12812345678",
+        "+1 138 1234 5678",
+        "138123456789",
+        "abc",
+        "１３８１２３４５６７８",
+        "138\t1234\t5678",
+    ],
+)
 def test_anything_else_is_refused_with_what_a_valid_number_looks_like(raw: str) -> None:
     with pytest.raises(InvalidMsisdnError, match="not a mobile number") as caught:
         normalise_msisdn(raw)
     assert "13812345678" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "13812345678",
+        "+86 138-1234-5678",
+        "0086.138",
+        "8613812345678",
+        "(13)812345678",
+        "+1 38",
+        "１３８１２３４５６７８",
+        "86 86 13812345678",
+    ],
+)
+def test_the_documented_pattern_accepts_exactly_what_normalises(raw: str) -> None:
+    try:
+        normalise_msisdn(raw)
+        accepted = True
+    except InvalidMsisdnError:
+        accepted = False
+    assert accepted == bool(re.fullmatch(MSISDN_PATTERN, raw))
 
 
 def test_masking_keeps_three_and_four_digits() -> None:
@@ -57,8 +92,17 @@ def test_who_gets_a_card_and_what_it_says(published_template: Path) -> None:
     assert a["lists"][0]["since"] == "2026-10-10" and a["lists"][0]["cause"]["zh"] == "服务"
     assert a["care"]["strategy"] == "targeted_remedy" and a["care"]["strategy_zh"] == "对症下药"
     assert a["care"]["channel_zh"] == "外呼" and a["care"]["care_id"] == "care-2026-10-0000001"
-    assert a["contact"] == {"do_not_disturb": False, "fatigue": {"reason": "fatigue_30d", "detail_en": "1 contact in 30 days", "detail_zh": "30天内1次接触"}}
-    assert a["churn"]["band"] == "high" and a["churn"]["label_zh"] == "高" and a["churn"]["probability"] == 0.62
+    assert a["contact"] == {
+        "do_not_disturb": False,
+        "fatigue": {
+            "reason": "fatigue_30d",
+            "detail_en": "1 contact in 30 days",
+            "detail_zh": "30天内1次接触",
+        },
+    }
+    assert (
+        a["churn"]["band"] == "high" and a["churn"]["label_zh"] == "高" and a["churn"]["probability"] == 0.62
+    )
     c = cards[C]
     assert [k["kind"] for k in c["lists"][0]["kinds"]] == ["model_predicted", "silent"]
     assert c["lists"][0]["probability"] == 0.8123 and c["care"]["strategy"] == "wait_for_contact"
@@ -70,8 +114,15 @@ def test_who_gets_a_card_and_what_it_says(published_template: Path) -> None:
     assert cards[H]["churn"]["band"] == "watch" and cards[H]["lists"] == [] and cards[H]["care"] is None
     assert all(card["month"] == "2026-10" for card in cards.values())
     meta = json.loads(cards_meta_path(published_template, "2026-10").read_text())
-    assert meta["count"] == 6 and meta["quiet_hours"] == {"channels": ["outbound"], "start": "21:00", "end": "09:00"}
-    assert meta["sources"]["pending"] == {"care/2026-09/pending_care.parquet": 2, "care/2026-10/pending_care.parquet": 2}
+    assert meta["count"] == 6 and meta["quiet_hours"] == {
+        "channels": ["outbound"],
+        "start": "21:00",
+        "end": "09:00",
+    }
+    assert meta["sources"]["pending"] == {
+        "care/2026-09/pending_care.parquet": 2,
+        "care/2026-10/pending_care.parquet": 2,
+    }
 
 
 def test_a_churn_list_of_another_month_is_not_shown(tmp_path: Path) -> None:

@@ -9,18 +9,21 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from tests.serve.conftest import make_run_dir
 
 from cxradar.errors import DataError, StateError, UnreadableFileError
 from cxradar.serve.publish import current_manifest, publish, snapshots_dir, write_snapshot
 from cxradar.serve.snapshot import Snapshot
-from tests.serve.conftest import make_run_dir
 
 
 def _synthetic_cards(n: int, seed: int) -> tuple[list[str], list[str]]:
     rng = random.Random(seed)
     numbers = sorted({str(13000000000 + rng.randrange(10**9)) for _ in range(n)})
     rng.shuffle(numbers)  # any order: Spark writes parts in no particular order
-    cards = [json.dumps({"month": "2026-10", "n": m, "text": "话术" * rng.randrange(1, 40)}, ensure_ascii=False) for m in numbers]
+    cards = [
+        json.dumps({"month": "2026-10", "n": m, "text": "话术" * rng.randrange(1, 40)}, ensure_ascii=False)
+        for m in numbers
+    ]
     return numbers, cards
 
 
@@ -37,7 +40,11 @@ def test_every_card_comes_back_from_a_folder_of_unordered_parts(tmp_path: Path) 
         assert count == snap.count == 3000 and snap.month == "2026-10"
         assert all(snap.get(int(m)) == c.encode() for m, c in zip(numbers, cards, strict=True))
         known = set(numbers)
-        unknown = [k for k in (13000000000 + random.Random(2).randrange(10**9) for _ in range(500)) if str(k) not in known]
+        unknown = [
+            k
+            for k in (13000000000 + random.Random(2).randrange(10**9) for _ in range(500))
+            if str(k) not in known
+        ]
         assert all(snap.get(k) is None for k in unknown)
         assert snap.get(0) is None and snap.get(2**64 - 1) is None
     finally:
@@ -45,7 +52,9 @@ def test_every_card_comes_back_from_a_folder_of_unordered_parts(tmp_path: Path) 
 
 
 def test_duplicate_and_unnormalised_numbers_are_refused(tmp_path: Path) -> None:
-    pq.write_table(pa.table({"msisdn": ["13800000001", "13800000001"], "card": ["{}", "{}"]}), tmp_path / "d.parquet")
+    pq.write_table(
+        pa.table({"msisdn": ["13800000001", "13800000001"], "card": ["{}", "{}"]}), tmp_path / "d.parquet"
+    )
     with pytest.raises(DataError, match=r"138\*\*\*\*0001 has 2\+ cards"):
         write_snapshot(tmp_path / "d.parquet", tmp_path / "d.cxcards", {"month": "2026-10"})
     pq.write_table(pa.table({"msisdn": ["+8613800000001"], "card": ["{}"]}), tmp_path / "u.parquet")

@@ -78,7 +78,7 @@ _REQUIRED = ("pool", "potential")
 _NORMALISE = r"""
 CREATE OR REPLACE MACRO norm_msisdn(m) AS
     CASE WHEN regexp_full_match(m, '1[3-9][0-9]{9}') THEN m
-    ELSE nullif(regexp_extract(regexp_replace(m, '[\s\-.()]', '', 'g'),
+    ELSE nullif(regexp_extract(regexp_replace(m, '[ ().-]', '', 'g'),
                                '^(?:\+86|0086|86)?(1[3-9][0-9]{9})$', 1), '') END
 """
 
@@ -212,8 +212,10 @@ def _define_view(
                 fix=f"run 'cxradar run DATA_DIR --month {month} --out {run_dir}' first",
             )
         typed = ", ".join(f'NULL::{t} AS "{c}"' for c, t in columns.items())
-        con.execute(f"CREATE VIEW {name} AS SELECT {typed}, NULL::VARCHAR AS month, NULL::VARCHAR AS raw_msisdn, "
-            "NULL::VARCHAR AS filename WHERE false")
+        con.execute(
+            f"CREATE VIEW {name} AS SELECT {typed}, NULL::VARCHAR AS month, NULL::VARCHAR AS raw_msisdn, "
+            "NULL::VARCHAR AS filename WHERE false"
+        )
         return {}
     listing = "[" + ", ".join(f"'{_quote(f)}'" for f in files) + "]"
     source = f"read_parquet({listing}, union_by_name = true, filename = true)"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cxradar.serve.msisdn import MSISDN_PATTERN
+
 __all__ = ["API_VERSION", "DELIVERY_CHANNELS", "DELIVERY_OUTCOMES", "DELIVERY_REQUEST", "openapi_document"]
 
 API_VERSION = "1.0.0"
@@ -214,7 +216,7 @@ _MSISDN = {
     "in": "path",
     "required": True,
     "description": "11 digits (13812345678); +86, 0086, 86, spaces and dashes are accepted",
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": MSISDN_PATTERN},
 }
 _IDEMPOTENCY = {
     "name": "Idempotency-Key",

@@ -69,12 +69,14 @@ class Api:
                 422, "invalid_body", f"send {{'msisdns': [...]}} with 1 to {limit} numbers",
                 f"请求体应为{{'msisdns': [...]}}，包含1至{limit}个号码", f"split longer lists into calls of {limit}",
             )  # fmt: skip
+        if not all(isinstance(raw, str) for raw in numbers):
+            raise ApiError(
+                422, "invalid_body", "every number must be a JSON string", "每个号码都必须是字符串",
+                'send numbers as strings, e.g. {"msisdns": ["13812345678"]}',
+            )  # fmt: skip
         snap = self.service.snapshot()
         results = []
         for i, raw in enumerate(numbers):
-            if not isinstance(raw, str):
-                results.append(_bad(i, "each number must be a string"))
-                continue
             try:
                 msisdn = normalise_msisdn(raw)
             except InvalidMsisdnError as error:

@@ -107,10 +107,13 @@ class Service:
         self._task = asyncio.create_task(self._housekeeping())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        task, self._task = self._task, None
+        if task is not None and task.get_loop() is asyncio.get_running_loop():
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
+        elif task is not None and not task.get_loop().is_closed():  # started by another loop (tests)
+            task.get_loop().call_soon_threadsafe(task.cancel)
         self.tick()
         if self._store is not None:
             self._store.close()
