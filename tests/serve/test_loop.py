@@ -8,12 +8,12 @@ run then reads those deliveries back as care_actions.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 from starlette.testclient import TestClient
+from tests.serve.conftest import at, bearer
 
 from cxradar.pipeline import run_month
 from cxradar.serve.app import create_app
@@ -22,7 +22,6 @@ from cxradar.serve.keys import KeyFile
 from cxradar.serve.publish import publish
 from cxradar.serve.settings import ServeSettings
 from cxradar.simulate import simulate
-from tests.serve.conftest import at, bearer
 
 SKIP = ("survey", "churn")  # not needed for the loop; churn alone would take most of the time
 DELIVERED_AT = "2026-10-03T11:11:11"  # a time no simulated contact or delivery has
@@ -37,7 +36,10 @@ def loop(tmp_path_factory: pytest.TempPathFactory) -> dict:
     run_month(root / "data", "2026-09", run, skip=SKIP)
     assert cards_path(run, "2026-09").is_file()  # the run's last step wrote the cards
     publish(run)
-    cards = {m: json.loads(c) for m, c in duckdb.sql(f"SELECT msisdn, card FROM '{cards_path(run, '2026-09')}'").fetchall()}
+    cards = {
+        m: json.loads(c)
+        for m, c in duckdb.sql(f"SELECT msisdn, card FROM '{cards_path(run, '2026-09')}'").fetchall()
+    }
     plan = pd.read_parquet(run / "care" / "2026-09" / "care_plan.parquet")
     pool = set(pd.read_parquet(run / "pool.parquet")["msisdn"])
     pending = sorted(m for m, c in cards.items() if c["pending"] and m not in pool)
@@ -76,7 +78,10 @@ def test_delivered_pending_care_leaves_the_next_months_pending_list(loop: dict) 
     assert (ours["delivered_at"] == pd.Timestamp(DELIVERED_AT)).all()
     # the others were settled by the run itself (a simulated contact, or expiry), never at our time
     assert not (september.loc[loop["untouched"], "delivered_at"] == pd.Timestamp(DELIVERED_AT)).any()
-    october = {m: json.loads(c) for m, c in duckdb.sql(f"SELECT msisdn, card FROM '{cards_path(run, '2026-10')}'").fetchall()}
+    october = {
+        m: json.loads(c)
+        for m, c in duckdb.sql(f"SELECT msisdn, card FROM '{cards_path(run, '2026-10')}'").fetchall()
+    }
     delivered_ids = {r["care_id"] for m in loop["delivered"] for r in loop["answers"][m]}
     shown = {p["care_id"] for card in october.values() for p in card["pending"]}
     assert delivered_ids and not delivered_ids & shown  # gone from the next month's pending list
@@ -93,7 +98,11 @@ def test_care_reported_resolved_lets_the_customer_exit_the_pool(loop: dict) -> N
     resignalled = set(october.loc[october["event"] == "re_signal", "msisdn"])
     before = loop["history_before"]
     # who was in the pool when we delivered and gave no new negative signal since
-    eligible = [m for m in loop["resolved"] if m not in resignalled and m not in set(before.loc[before["event"] == "exit", "msisdn"])]
+    eligible = [
+        m
+        for m in loop["resolved"]
+        if m not in resignalled and m not in set(before.loc[before["event"] == "exit", "msisdn"])
+    ]
     assert len(eligible) >= 5
     for number in eligible:
         assert number in exits.index, number

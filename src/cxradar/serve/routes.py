@@ -118,14 +118,19 @@ class Api:
         fingerprint = hashlib.sha256(
             orjson.dumps({"msisdn": msisdn, **body}, option=orjson.OPT_SORT_KEYS)
         ).hexdigest()
-        stored = self.service.find_request(key.channel, idempotency_key)
-        if stored is None:
+        try:
             record = self._delivery(key, msisdn, idempotency_key, fingerprint, body)
-            outcome = await self.service.store.append(record)
-            kind, status, response = outcome.kind, outcome.status, outcome.response
-        else:
+        except ApiError:
+            # a retry of a delivery stored before (when the card may since have changed) is answered
+            # from the store; only a request that was never stored gets the error
+            stored = self.service.find_request(key.channel, idempotency_key)
+            if stored is None:
+                raise
             kind = "replay" if stored[0] == fingerprint else "conflict"
             status, response = stored[1], stored[2]
+        else:  # the writer checks the key again, in the transaction: the authoritative answer
+            outcome = await self.service.store.append(record)
+            kind, status, response = outcome.kind, outcome.status, outcome.response
         if kind == "conflict":
             self._note(request, route, msisdn, "idempotency_conflict")
             raise ApiError(
