@@ -5,7 +5,7 @@ nothing is loaded whole into pandas, so it scales to millions of cards and does 
 engine - DuckDB or Spark - wrote the inputs, or whether a table is one file or a folder of
 parts) and writes, each atomically::
 
-    RUN_DIR/cards/YYYY-MM.parquet     msisdn (normalised, 11 digits), card (JSON, zh + en), sorted
+    RUN_DIR/cards/YYYY-MM.parquet     msisdn (normalised, 11 digits), card (JSON, zh + en)
     RUN_DIR/cards/YYYY-MM.json        month, count, quiet hours, the inputs and their row counts
 
 Inputs (absent optional ones count as empty): ``pool.parquet``, ``potential_dissatisfied.parquet``
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 from string import Template
@@ -134,6 +135,7 @@ def build_cards(
         raise
     finally:
         con.close()
+        shutil.rmtree(out.parent / ".duckdb-tmp", ignore_errors=True)
     os.replace(tmp, out)
     meta = {
         "month": month,
