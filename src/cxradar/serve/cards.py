@@ -101,11 +101,15 @@ def build_cards(
     policies: Policies | None = None,
     config: ServeConfig | None = None,
     memory_limit: str | None = None,
+    rows_per_pass: int = 2_000_000,
 ) -> dict[str, Any]:
     """Render every card of ``month`` from RUN_DIR's outputs; write the cards and their meta file.
 
     Returns the meta (month, count, quiet_hours, sources with row counts, seconds). The run folder
-    must hold ``month``'s outputs (its ``summary.json`` names the month last run).
+    must hold ``month``'s outputs (its ``summary.json`` names the month last run). The cards are
+    rendered in passes over hash partitions of the numbers, one per ``rows_per_pass`` input rows,
+    so that DuckDB's joins of multi-kilobyte texts stay in memory at any size (a single pass
+    over 5M cards ran out of a 6 GB limit); ``memory_limit`` caps DuckDB (e.g. ``"4GB"``).
     """
     run_dir = Path(run_dir)
     parse_month(month)
@@ -123,13 +127,16 @@ def build_cards(
         if memory_limit:
             con.execute(f"SET memory_limit = '{_quote(memory_limit)}'")
         con.execute(_NORMALISE)
+        con.execute("SET preserve_insertion_order = false")
+        con.execute("SET VARIABLE cards_parts = 1::UBIGINT")
+        con.execute("SET VARIABLE cards_part = 0::UBIGINT")
         stale = _stale_views(run_dir, month)
         sources = {name: _define_view(con, run_dir, name, month, empty=name in stale) for name in _SOURCES}
         _define_labels(con, config)
         _check_numbers(con, run_dir)
         query = Template(_SQL.read_text(encoding="utf-8")).substitute(month=month)
-        con.execute(f"COPY ({query}) TO '{_quote(str(tmp))}' (FORMAT parquet, COMPRESSION zstd)")
-        count = int(con.execute(f"SELECT count(*) FROM read_parquet('{_quote(str(tmp))}')").fetchone()[0])  # type: ignore[index]
+        rows = sum(n for found in sources.values() for n in found.values())
+        count = _render(con, query, tmp, parts=max(1, -(-rows // rows_per_pass)))
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -161,6 +168,34 @@ class _RunLike(Protocol):
 def cards_step(ctx: _RunLike) -> None:
     """The monthly run's step (last in ``cxradar.pipeline.steps.STEPS``): build the month's cards."""
     build_cards(ctx.run_dir, ctx.month)
+
+
+def _render(con: duckdb.DuckDBPyConnection, query: str, target: Path, *, parts: int) -> int:
+    """Run the card query once per partition, streaming every pass into one Parquet file."""
+    import pyarrow.parquet as pq
+
+    count = 0
+    writer: pq.ParquetWriter | None = None
+    try:
+        con.execute(f"SET VARIABLE cards_parts = {int(parts)}::UBIGINT")
+        for part in range(parts):
+            con.execute(f"SET VARIABLE cards_part = {part}::UBIGINT")
+            reader = con.sql(query).to_arrow_reader(100_000)
+            for batch in reader:
+                if writer is None:
+                    writer = pq.ParquetWriter(target, batch.schema, compression="zstd")
+                writer.write_batch(batch)
+                count += batch.num_rows
+        if writer is None:  # no card at all: an empty file with the two columns
+            import pyarrow as pa
+
+            writer = pq.ParquetWriter(target, pa.schema([("msisdn", pa.string()), ("card", pa.string())]))
+    finally:
+        if writer is not None:
+            writer.close()
+        con.execute("SET VARIABLE cards_parts = 1::UBIGINT")
+        con.execute("SET VARIABLE cards_part = 0::UBIGINT")
+    return count
 
 
 def _quote(text: str) -> str:
@@ -230,8 +265,14 @@ def _define_view(
     ]
     select = ", ".join(f'{expr} AS "{c}"' for expr, c in zip(picks, columns, strict=True))
     month_expr = "regexp_extract(filename, '/care/([0-9]{4}-[0-9]{2})/', 1)"
-    con.execute(f"CREATE VIEW {name} AS SELECT {select}, {month_expr} AS month, "
-                f"CAST(\"msisdn\" AS VARCHAR) AS raw_msisdn, filename FROM {source}")  # fmt: skip
+    inner = (
+        f'SELECT {select}, {month_expr} AS month, CAST("msisdn" AS VARCHAR) AS raw_msisdn, filename FROM {source}'
+    )
+    # one pass renders one hash partition of the numbers (see build_cards); NULL = a bad number
+    con.execute(
+        f"CREATE VIEW {name} AS SELECT * FROM ({inner}) WHERE msisdn IS NULL OR "
+        "hash(msisdn) % getvariable('cards_parts') = getvariable('cards_part')"
+    )
     rows = con.execute(
         f"SELECT filename, count(*) FROM {name} GROUP BY filename ORDER BY filename"
     ).fetchall()
