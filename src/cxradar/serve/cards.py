@@ -265,9 +265,7 @@ def _define_view(
     ]
     select = ", ".join(f'{expr} AS "{c}"' for expr, c in zip(picks, columns, strict=True))
     month_expr = "regexp_extract(filename, '/care/([0-9]{4}-[0-9]{2})/', 1)"
-    inner = (
-        f'SELECT {select}, {month_expr} AS month, CAST("msisdn" AS VARCHAR) AS raw_msisdn, filename FROM {source}'
-    )
+    inner = f'SELECT {select}, {month_expr} AS month, CAST("msisdn" AS VARCHAR) AS raw_msisdn, filename FROM {source}'
     # one pass renders one hash partition of the numbers (see build_cards); NULL = a bad number
     con.execute(
         f"CREATE VIEW {name} AS SELECT * FROM ({inner}) WHERE msisdn IS NULL OR "
