@@ -50,6 +50,8 @@ lint: $(STAMP)  ## ruff, mypy and the import-layer contract
 	$(RUN)/lint-imports
 
 bench: $(STAMP)  ## the benchmarks in bench/ (print figures; see docs/performance.md)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; } \
+		|| { echo "bench/serve.py needs wrk: apt-get install wrk (as root)"; exit 1; }
 	for b in bench/*.py; do $(RUN)/python $$b || exit 1; done
 
 clean:  ## remove the environments and outputs

@@ -234,9 +234,12 @@ def care_step(
 
 def _simulated_delivery(plan: pd.DataFrame) -> pd.DataFrame:
     """In a simulation nobody reports deliveries: proactive treatment actions count as delivered on
-    their scheduled day at 10:00 (pending care is delivered only by real contacts)."""
+    their scheduled day at 10:00 (pending care is delivered only by real contacts), unless a channel
+    reported the delivery through the lookup service (cxradar serve)."""
     out = plan.copy()
     proactive = out["group"].eq("treatment") & out["strategy"].ne("wait_for_contact")
+    if "delivered_at" in out.columns:
+        proactive &= out["delivered_at"].isna()
     day = (
         pd.to_datetime(out["scheduled_date"])
         if "scheduled_date" in out

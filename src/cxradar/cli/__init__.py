@@ -76,6 +76,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cxradar.cli.report:report",
         "Write the monthly report (不满意客户分析专题): one HTML file a CX manager opens in a browser.",
     ),
+    "publish": (
+        "cxradar.cli.publish:publish",
+        "Turn RUN_DIR/cards/MONTH.parquet into the lookup file and swap it in atomically.",
+    ),
+    "serve": (
+        "cxradar.cli.serve:serve",
+        "Answer channels: is this caller on a care list, why, what to say - and take deliveries back.",
+    ),
+    "keys": (
+        "cxradar.cli.keys:keys",
+        "API keys for the lookup service, one per channel system (hotline, hall CRM, app, ...).",
+    ),
 }
 
 
@@ -135,6 +147,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
       cxradar campaign   design campaigns with control groups; evaluate them
       cxradar config     the effective settings and where each value came from
       cxradar report     the monthly HTML report (不满意客户分析专题) and its BI tables
+    \b
+    Channels:
+      cxradar publish    make a month's care cards the ones the lookup service answers with
+      cxradar serve      the lookup service: care cards by msisdn, deliveries back
+      cxradar keys       API keys for channel systems (create, list, rotate, revoke)
     \b
     Start with:  cxradar demo --out demo-output
     Every command explains itself:  cxradar COMMAND --help

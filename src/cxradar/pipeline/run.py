@@ -39,7 +39,7 @@ from cxradar.run_config import RunConfig, load_run_config
 __all__ = ["ENGINES", "OPTIONAL_STEPS", "STEPS", "open_engine", "run_month"]
 
 # Steps a caller may leave out (e.g. the demo scores churn only in the month it reports).
-OPTIONAL_STEPS = ("survey", "care", "churn")
+OPTIONAL_STEPS = ("survey", "care", "churn", "cards")
 ENGINES = ("duckdb", "spark")
 
 Step = Callable[[RunContext], dict[str, Any]]
@@ -104,6 +104,55 @@ def _check(data_dir: Path, model_kind: str, skip: Collection[str]) -> None:
         )
 
 
+def _run_steps(
+    ctx: RunContext,
+    steps: list[tuple[str, Step]],
+    progress: Progress | None,
+    total: int,
+    recovered: str | None,
+) -> dict[str, Any]:
+    """Every step, then ``summary.json`` with the timings, then the month's commit; on any error
+    the staged files are dropped and RUN_DIR stays as it was."""
+    try:
+        with using_settings(ctx.settings.models):
+            for done, (name, step) in enumerate(steps, start=1):
+                with ctx.timer.step(name) as timing:
+                    counts = step(ctx) or {}
+                    timing.rows_in = counts.get("rows_in")
+                    timing.rows_out = counts.get("rows_out")
+                if progress is not None:
+                    progress(name, done, total)
+        summary: dict[str, Any] = ctx.results["summary"]
+        summary["run"] = {
+            "engine": ctx.engine.name,
+            "shards": ctx.engine.shards,
+            "recovered": recovered,
+            **ctx.timer.report(),
+        }
+        text = json.dumps(json_safe(summary), ensure_ascii=False, indent=2)
+        atomic_write_text(text, ctx.layout.staged("summary.json"))
+        ctx.layout.commit()
+    except BaseException:
+        ctx.layout.abandon()
+        raise
+    return summary
+
+
+def _build_cards(ctx: RunContext, summary: dict[str, Any]) -> None:
+    """After the commit: the care cards channels look up (``cxradar publish`` serves them), built
+    from the committed outputs by :func:`cxradar.serve.cards.build_cards`; the summary gains the
+    step's timing and the file."""
+    from cxradar.serve.cards import build_cards, cards_path
+
+    with ctx.timer.step("cards") as timing:
+        meta = build_cards(ctx.run_dir, ctx.month, policies=ctx.settings.policies)
+        timing.rows_out = int(meta["count"])
+    summary["outputs"][f"cards/{ctx.month}.parquet"] = str(cards_path(ctx.run_dir, ctx.month))
+    summary["run"].update(ctx.timer.report())
+    text = json.dumps(json_safe(summary), ensure_ascii=False, indent=2)
+    atomic_write_text(text, ctx.layout.root / "summary.json")
+
+
 def run_month(
     data_dir: Path,
     month: str,
@@ -151,29 +200,14 @@ def run_month(
     if churn_config is not None:
         ctx.results["churn_signal_months"] = churn_signal_months(churn_config, month)
     steps = [(n, s) for n, s in STEPS if n not in skip]
+    total = len(steps) + (0 if "cards" in skip else 1)
     ctx.timer.start()
     try:
-        with using_settings(settings.models):
-            for done, (name, step) in enumerate(steps, start=1):
-                with ctx.timer.step(name) as timing:
-                    counts = step(ctx) or {}
-                    timing.rows_in = counts.get("rows_in")
-                    timing.rows_out = counts.get("rows_out")
-                if progress is not None:
-                    progress(name, done, len(steps))
-        summary = ctx.results["summary"]
-        summary["run"] = {
-            "engine": the_engine.name,
-            "shards": the_engine.shards,
-            "recovered": recovered,
-            **ctx.timer.report(),
-        }
-        text = json.dumps(json_safe(summary), ensure_ascii=False, indent=2)
-        atomic_write_text(text, layout.staged("summary.json"))
-        layout.commit()
-    except BaseException:
-        layout.abandon()
-        raise
+        summary = _run_steps(ctx, steps, progress, total, recovered)
+        if "cards" not in skip:
+            _build_cards(ctx, summary)
+            if progress is not None:
+                progress("cards", total, total)
     finally:
         ctx.timer.stop()
         the_engine.close()

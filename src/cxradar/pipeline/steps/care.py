@@ -180,6 +180,10 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
 def evaluate_campaign_step(ctx: RunContext) -> dict[str, Any]:
     """Evaluate the campaign designed last month (before the pool update, so its exits count)."""
     config, engine = ctx.care_config, ctx.engine
+    from cxradar.serve.delivery_io import apply_deliveries
+
+    delivered = apply_deliveries(ctx.run_dir, read=ctx.layout.current, write=ctx.output)
+    ctx.results["deliveries_applied"] = delivered
     prev = month_shift(ctx.month, -1)
     folder = f"care/{prev}"
     if not ctx.layout.exists(f"{folder}/care_plan.parquet"):

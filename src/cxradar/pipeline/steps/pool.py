@@ -75,18 +75,30 @@ def _pool_shard(
 
 
 def _care_actions_relation(ctx: RunContext) -> str:
-    """The operator's care actions with our own campaigns' (ours win on the same id)."""
+    """The operator's care actions, with what channels reported through the lookup service and our
+    own campaigns' actions (on the same id, ours win, then the channels' reports)."""
+    from cxradar.serve.delivery_io import read_deliveries
+
+    engine = ctx.engine
+    given = engine.columns("care_actions")
+    parts = ["care_actions"]
+    reported = read_deliveries(ctx.run_dir)
+    if len(reported):
+        engine.register_frame("care_actions_reported", reported)
+        parts.insert(0, "care_actions_reported")
     ours = ctx.layout.current("care_actions.parquet")
-    if not ours.exists():
+    if ours.exists():
+        engine.register_parquet("care_actions_ours", ours)
+        parts.insert(0, "care_actions_ours")
+    if len(parts) == 1:
         return "care_actions"
-    ctx.engine.register_parquet("care_actions_ours", ours)
-    given = ctx.engine.columns("care_actions")
-    shared = [c for c in given if c in set(ctx.engine.columns("care_actions_ours"))]
+    shared = [c for c in given if all(c in set(engine.columns(p)) for p in parts)]
     cols = ", ".join(f'"{c}"' for c in shared)
-    ctx.engine.create_view(
+    selects = [f"SELECT {cols}, {rank} AS __rank FROM {name}" for rank, name in enumerate(parts)]
+    engine.create_view(
         "care_actions_all",
-        f"SELECT {cols} FROM care_actions_ours UNION ALL SELECT {cols} FROM care_actions "
-        "WHERE id NOT IN (SELECT id FROM care_actions_ours)",
+        f"SELECT {cols} FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY id ORDER BY __rank) AS __n "
+        f"FROM ({' UNION ALL '.join(selects)}) AS u) AS r WHERE __n = 1",
     )
     return "care_actions_all"
 

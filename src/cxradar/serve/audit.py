@@ -1,0 +1,100 @@
+"""The audit log: one JSON line per request, with the subject as a keyed hash, never the number.
+
+``RUN_DIR/serve/audit/audit-YYYY-MM-DD.jsonl`` (local date)::
+
+    {"time": "2026-11-05T10:30:01.123+08:00", "key": "1f2e3d4c", "channel": "hotline",
+     "method": "GET", "route": "/v1/subscribers/{msisdn}/care", "subject": "9c1d…(32 hex)",
+     "status": 200, "result": "found", "ms": 0.41, "pid": 4242}
+
+``subject`` is HMAC-SHA256(audit_secret, msisdn), cut to 128 bits: the same number gives the same
+value across days and workers (an auditor with the key file can check whether a given number
+was looked up), but the log alone reveals no number. Routes are templates, never paths (a path
+holds the number). Entries are buffered and appended by the service's housekeeping task (about
+once a second) and at shutdown, each flush one ``write`` to a file opened with ``O_APPEND``, so
+workers' lines never interleave. The log is for accountability, not for durability: entries of
+the last second may be lost when a process is killed, deliveries never are
+(:mod:`cxradar.serve.deliveries`).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import orjson
+
+__all__ = ["AuditLog"]
+
+
+class AuditLog:
+    """Buffer request entries and append them to the day's file."""
+
+    def __init__(self, folder: Path, secret: bytes, zone: ZoneInfo) -> None:
+        self.folder = Path(folder)
+        self.secret = secret
+        self.zone = zone
+        self._pending: list[tuple[float, str | None, str | None, str, str, str | None, int, str, float]] = []
+        self._pid = os.getpid()
+        self._second = -1
+        self._parts = ("", "", "")
+
+    def record(
+        self,
+        *,
+        key: str | None,
+        channel: str | None,
+        method: str,
+        route: str,
+        subject: str | None,
+        status: int,
+        result: str,
+        ms: float,
+    ) -> None:
+        """Remember one request (cheap: the hashing and writing happen at flush)."""
+        self._pending.append((time.time(), key, channel, method, route, subject, status, result, ms))
+
+    def subject_hash(self, msisdn: str) -> str:
+        return hmac.digest(self.secret, msisdn.encode(), "sha256")[:16].hex()
+
+    def _stamp(self, at: float) -> tuple[str, str]:
+        """(ISO time with milliseconds and offset, local day) for an epoch time; cached per second."""
+        second = int(at)
+        if second != self._second:
+            local = datetime.fromtimestamp(second, self.zone)
+            offset = local.strftime("%z")
+            self._second = second
+            self._parts = (
+                local.strftime("%Y-%m-%dT%H:%M:%S"),
+                f"{offset[:3]}:{offset[3:]}",
+                local.strftime("%Y-%m-%d"),
+            )
+        base, offset, day = self._parts
+        return f"{base}.{int((at - second) * 1000):03d}{offset}", day
+
+    def flush(self) -> int:
+        """Append the buffered entries to their day's file; returns how many were written."""
+        entries, self._pending = self._pending, []
+        if not entries:
+            return 0
+        by_day: dict[str, list[bytes]] = {}
+        secret = self.secret
+        for at, key, channel, method, route, subject, status, result, ms in entries:
+            stamp, day = self._stamp(at)
+            line = {
+                "time": stamp, "key": key, "channel": channel, "method": method, "route": route,
+                "subject": hmac.digest(secret, subject.encode(), "sha256")[:16].hex() if subject else None,
+                "status": status, "result": result, "ms": round(ms, 3), "pid": self._pid,
+            }  # fmt: skip
+            by_day.setdefault(day, []).append(orjson.dumps(line))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for day, lines in by_day.items():
+            fd = os.open(self.folder / f"audit-{day}.jsonl", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                os.write(fd, b"\n".join(lines) + b"\n")
+            finally:
+                os.close(fd)
+        return len(entries)

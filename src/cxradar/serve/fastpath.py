@@ -1,0 +1,84 @@
+"""The hot route, ``GET /v1/subscribers/{msisdn}/care``, answered before the framework's layers.
+
+A channel asks this while the customer is on the line, thousands of times a second, and the
+floor is 10,000 lookups a second at p99 ≤ 5 ms on one core. With 50 connections in flight,
+Little's law makes that ~13,000/s at least, about 75 µs a request for everything: HTTP, key,
+lookup, rendering, audit. Starlette's routing, request and response objects and exception
+wrappers cost ~50 µs of that on this machine (measured with ``bench/serve.py --profile``), so
+this one route is a plain ASGI callable in front of the application: it matches the path with
+two string tests, and answers with the same error shape, the same audit entry and the same
+:meth:`~cxradar.serve.service.Service.card_for` as the other routes. Everything else falls
+through to Starlette.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from cxradar.serve.api_errors import ApiError
+from cxradar.serve.routes import number_or_422
+from cxradar.serve.service import Service, presented_key
+
+__all__ = ["CARE_ROUTE", "HotRoute"]
+
+CARE_ROUTE = "/v1/subscribers/{msisdn}/care"
+_PREFIX, _SUFFIX = "/v1/subscribers/", "/care"
+_NOT_FOUND = ApiError(
+    404, "no_care", "this number is on no care list and has no pending care this month",
+    "该号码本月不在任何关怀名单中，也没有待关怀任务", "treat the caller as usual; nothing to do",
+)  # fmt: skip
+_JSON = (b"content-type", b"application/json")
+
+
+class HotRoute:
+    """ASGI middleware that answers the card lookup itself and passes every other request on."""
+
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        self.app = app
+        self.service = service
+        self._not_found = _NOT_FOUND.body()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            path: str = scope["path"]
+            if (
+                path.startswith(_PREFIX)
+                and path.endswith(_SUFFIX)
+                and "/" not in path[16:-5]
+                and len(path) > 21
+            ):
+                await self._care(scope, path[16:-5], send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _care(self, scope: Scope, raw: str, send: Send) -> None:
+        started = time.perf_counter()
+        service = self.service
+        note: dict[str, Any] = {}
+        subject = None
+        try:
+            key = service.check_key(presented_key(scope["headers"]), "care:read", note)
+            subject = number_or_422(raw)
+            card = service.card_for(key, subject)
+            if card is None:
+                status, body, result = 404, self._not_found, "not_found"
+            else:
+                status, body, result = 200, orjson.dumps(card), "found"
+        except ApiError as error:
+            status, body, result = error.status, error.body(), f"error {error.status}"
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [_JSON, (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+        service.audit.record(
+            key=note.get("key"), channel=note.get("channel"), method="GET", route=CARE_ROUTE, subject=subject,
+            status=status, result=result, ms=(time.perf_counter() - started) * 1000,
+        )  # fmt: skip
