@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from tests.serve.conftest import A, B, C, D, E, F, H, make_run_dir
+from .conftest import A, B, C, D, E, F, H, make_run_dir
 
 from cxradar.errors import DataError, StateError
 from cxradar.serve.cards import build_cards, cards_meta_path, cards_path

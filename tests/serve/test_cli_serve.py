@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-from tests.serve.conftest import make_run_dir
+from .conftest import make_run_dir
 
 from cxradar.cli import main
 from cxradar.serve.keys import KeyRing

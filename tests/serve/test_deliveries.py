@@ -11,7 +11,7 @@ import httpx
 import pandas as pd
 import pytest
 from starlette.testclient import TestClient
-from tests.serve.conftest import A, B, C, D, E, F, Keys, at, bearer
+from .conftest import A, B, C, D, E, F, Keys, at, bearer
 
 from cxradar.serve.app import create_app
 from cxradar.serve.deliveries import store_path

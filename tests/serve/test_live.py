@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-from tests.serve.conftest import A, B, C, D, E, H, Keys, bearer
+from .conftest import A, B, C, D, E, H, Keys, bearer
 
 from cxradar.serve.cards import cards_meta_path, cards_path
 from cxradar.serve.delivery_io import read_delivery_log

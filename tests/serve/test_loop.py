@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import pytest
 from starlette.testclient import TestClient
-from tests.serve.conftest import at, bearer
+from .conftest import at, bearer
 
 from cxradar.pipeline import run_month
 from cxradar.serve.app import create_app

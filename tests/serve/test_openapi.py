@@ -12,7 +12,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
-from tests.serve.conftest import A, B, Keys, at
+from .conftest import A, B, Keys, at
 
 from cxradar.serve.app import create_app
 from cxradar.serve.openapi import openapi_document

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from tests.serve.conftest import make_run_dir
+from .conftest import make_run_dir
 
 from cxradar.errors import DataError, StateError, UnreadableFileError
 from cxradar.serve.publish import current_manifest, publish, snapshots_dir, write_snapshot

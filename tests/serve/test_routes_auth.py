@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from tests.serve.conftest import A, B, C, D, E, F, G, H, Keys, at, bearer
+from .conftest import A, B, C, D, E, F, G, H, Keys, at, bearer
 
 from cxradar.serve.app import create_app
 from cxradar.serve.keys import KeyFile, KeyRing

@@ -103,7 +103,13 @@ def service_with_dashboard() -> Any:
 
     settings = settings_from_env()
 
-    def authorise(request: Any) -> None:
-        request.state.service.authenticate(request, "dashboard:read")  # 401 / 403 as the service's errors
+    def authorise(request: Any) -> Any:
+        from cxradar.serve.api_errors import ApiError
+
+        try:
+            request.state.service.authenticate(request, "dashboard:read")
+        except ApiError as error:  # 401 / 403 in the service's one error shape
+            return error.response()
+        return None
 
     return create_app(settings, dashboard=create_dashboard_app(settings.run_dir, authorise))
