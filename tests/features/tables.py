@@ -116,20 +116,34 @@ def write_tables(folder: Path, **tables: list[dict[str, Any]]) -> Path:
 
 
 def run_model(folder: Path, month: str, target: str) -> Any:
-    """Run the feature SQL up to model ``target`` on DuckDB and return it (sorted) as a DataFrame."""
-    from cxradar.contract.schema import load_contracts as contracts
-    from cxradar.engine.duckdb import connect, fetch_frame, run_models
-    from cxradar.engine.params import month_params
-    from cxradar.engine.sqlmodel import load_models, order_models
+    """Build the features of ``month`` from the tables in ``folder`` on DuckDB and return SQL model
+    ``target`` as it stood for that month (sorted by its key columns) as a DataFrame.
 
-    models = order_models(load_models(), set(contracts()), targets=[target])
-    con = connect(folder)
-    try:
-        run_models(con, models, month_params(month))
-        keys = [c.name for c in models[-1].columns if c.kind == "key"]
-        return fetch_frame(con, target, order_by=", ".join(keys) or None)
-    finally:
-        con.close()
+    Base models hold the months the window of ``month`` reads; ``incident_scope`` is the
+    exploded incidents table."""
+    import tempfile
+
+    from cxradar.engine.sqlmodel import render
+    from cxradar.features import build_feature_months, open_engine
+    from cxradar.features.months import open_cache, register_window
+    from cxradar.features.plan import feature_model_set
+
+    models = {m.name: m for m in feature_model_set().all}
+    with tempfile.TemporaryDirectory(prefix="cxradar-model-") as tmp:
+        engine = open_engine("duckdb", Path(tmp) / "engine", folder)
+        try:
+            build_feature_months(engine, [month], cache_dir=Path(tmp) / "cache", fingerprint="test")
+            if target in {m.name for m in feature_model_set().helpers}:
+                engine.create_view(target, render(models[target], {}))
+            else:
+                register_window(
+                    engine, open_cache(engine, Path(tmp) / "cache", "test"), month, include_feat=True
+                )
+            keys = [c.name for c in models[target].columns if c.kind == "key"]
+            order = ", ".join(f'"{k}"' for k in keys) or None
+            return engine.fetch(f"SELECT * FROM {target}" + (f" ORDER BY {order}" if order else ""))
+        finally:
+            engine.close()
 
 
 def random_tables(seed: int, n: int = 40) -> dict[str, list[dict[str, Any]]]:

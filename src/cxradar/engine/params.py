@@ -12,6 +12,10 @@ placeholder        meaning                                     example (M = 2026
 ``@as_of_index``   12 * year + month - 1 of M (month number)   ``24317``
 ``@low_rating_max`` highest post-contact rating that is "low"  ``2`` (from the contacts contract)
 =================  ==========================================  =====================
+
+The monthly *base* models are computed for a batch of consecutive calendar months at once
+(:func:`batch_params`): ``@first_month`` is the first day of the batch's first month and
+``@batch_end`` the first day after its last month.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from datetime import date
 
 from cxradar.errors import ConfigError
 
-__all__ = ["WINDOW_MONTHS", "month_params", "parse_month"]
+__all__ = ["WINDOW_MONTHS", "batch_params", "month_index", "month_params", "parse_month", "shift_month"]
 
 WINDOW_MONTHS = 6  # the longest look-back window (months, the as-of month included)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
@@ -40,6 +44,18 @@ def _shift(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+def month_index(month: str) -> int:
+    """``12 * year + month - 1`` of ``month`` (consecutive months have consecutive numbers)."""
+    first = parse_month(month)
+    return first.year * 12 + first.month - 1
+
+
+def shift_month(month: str, months: int) -> str:
+    """``month`` moved by ``months`` (negative: earlier), as ``YYYY-MM``."""
+    moved = _shift(parse_month(month), months)
+    return f"{moved.year:04d}-{moved.month:02d}"
+
+
 def _literal(day: date) -> str:
     return f"DATE '{day.isoformat()}'"
 
@@ -54,8 +70,24 @@ def month_params(month: str) -> dict[str, str]:
     }
     for k in range(1, WINDOW_MONTHS):
         params[f"month_minus_{k}"] = _literal(_shift(first, -k))
+    params["low_rating_max"] = _low_rating_max()
+    return params
+
+
+def _low_rating_max() -> str:
     from cxradar.contract.schema import load_contracts  # here, so importing the engine stays light
 
     scale = load_contracts()["contacts"].rating_scale
-    params["low_rating_max"] = str(int(scale.get("low_at_or_below", 2)))
-    return params
+    return str(int(scale.get("low_at_or_below", 2)))
+
+
+def batch_params(first: str, last: str) -> dict[str, str]:
+    """Placeholder name -> SQL literal for the base models over the months ``first`` .. ``last``."""
+    start, end = parse_month(first), parse_month(last)
+    if end < start:
+        raise ConfigError(f"month batch {first} .. {last} ends before it starts", fix="pass first <= last")
+    return {
+        "first_month": _literal(start),
+        "batch_end": _literal(_shift(end, 1)),
+        "low_rating_max": _low_rating_max(),
+    }

@@ -1,8 +1,9 @@
 -- name: incident_scope
--- grain: one row per incident and scope item (cell, district or msisdn) for incidents overlapping the 3 months ending with the as-of month
+-- grain: one row per incident and scope item (cell, district or msisdn)
 -- description: >
 --   incidents.scope is a ';'-separated list whose meaning scope_type gives (cells, one district,
---   or accounts = msisdns). This model explodes it into one row per item (blank items dropped).
+--   or accounts = msisdns). This model explodes it into one row per item (blank items dropped);
+--   the models that read it choose the incidents of their months.
 -- depends_on: [incidents]
 -- materialized: view
 -- columns:
@@ -23,6 +24,4 @@ SELECT
     TRIM(s.item) AS scope_item
 FROM incidents AS i
 CROSS JOIN UNNEST(STRING_SPLIT(i.scope, ';')) AS s(item)
-WHERE i.start < @as_of_end
-  AND i."end" > @month_minus_2
-  AND TRIM(s.item) <> ''
+WHERE TRIM(s.item) <> ''

@@ -1,0 +1,243 @@
+"""Feature tables for several as-of months from monthly bases, on any engine, with a cache.
+
+:func:`build_feature_months` is what the monthly run calls: the contract tables are already
+relations of the engine; for every as-of month it returns a relation holding that month's feature
+table, written with :meth:`Engine.write_sharded` under the cache folder. Work is done only where
+the cache has nothing yet:
+
+1. for each base model, the calendar months the as-of months' windows read and the cache lacks
+   are computed in runs of consecutive months - one query per run, so each input table is scanned
+   once - and cached (:mod:`cxradar.features.cache`);
+2. for each as-of month without a cached feature table, the window models combine the cached base
+   months into the feature table (one select, :func:`~cxradar.features.plan.composed_features_sql`),
+   which is written, sharded, to the cache.
+
+So the first run of a cycle computes every base month once (not once per as-of month), and the
+next month computes one new base month and one new window.
+
+What differs by engine is stated once, in :class:`_Policy`: DuckDB stores a run of base months
+as one file per month (a window then reads exactly its months' files), Spark as one file per run
+sorted by month (fewer jobs; a window's month filter skips the other row groups).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cxradar.engine.base import Engine
+from cxradar.engine.params import batch_params, month_index, month_params
+from cxradar.engine.sqlmodel import SqlModel, render
+from cxradar.errors import ConfigError
+from cxradar.features.cache import BasePart, FeatureCache, cache_key
+from cxradar.features.plan import (
+    BASE_LOOKBACK,
+    FEATURE_MODEL,
+    MONTHS_RELATION,
+    base_months_needed,
+    composed_features_sql,
+    contiguous_runs,
+    feature_model_set,
+    months_sql,
+    normalise_month,
+    window_months,
+)
+
+__all__ = ["ProgressFn", "build_feature_months", "register_window", "table_relation"]
+
+# progress(step, steps_done, steps_total) is called after each step (a base model over a run of
+# months, or the feature table of an as-of month)
+ProgressFn = Callable[[str, int, int], None]
+_BATCH = "base_batch"  # the relation a DuckDB run of base months is held in while it is split
+
+
+@dataclass(frozen=True)
+class _Policy:
+    split_months: bool  # write a run of base months as one file per month
+    temp_tables: bool  # materialise "table" models as DuckDB temporary tables
+    # statements around the feature-table write (and what undoes them): DuckDB's join-side
+    # heuristic builds the hash tables of the window's left joins on the wide accumulated side
+    # when its estimates go wrong; building on the right (the narrow window) halves the cost
+    before_window: tuple[str, ...] = ()
+    after_window: tuple[str, ...] = ()
+
+
+def _policy(engine: Engine) -> _Policy:
+    if engine.name == "duckdb":
+        return _Policy(
+            split_months=True,
+            temp_tables=True,
+            before_window=("SET disabled_optimizers = 'build_side_probe_side'",),
+            after_window=("RESET disabled_optimizers",),
+        )
+    return _Policy(split_months=False, temp_tables=False)
+
+
+def table_relation(month: str) -> str:
+    """The name of the relation :func:`build_feature_months` registers for ``month``."""
+    return "features_" + normalise_month(month).replace("-", "_")
+
+
+class _Steps:
+    def __init__(self, total: int, progress: ProgressFn | None) -> None:
+        self.done, self.total, self.progress = 0, total, progress
+
+    def __call__(self, name: str) -> None:
+        self.done += 1
+        if self.progress is not None:
+            self.progress(name, self.done, self.total)
+
+
+def _materialise(engine: Engine, model: SqlModel, params: dict[str, str]) -> None:
+    sql = render(model, params)
+    if model.materialized != "table" or engine.name == "spark":
+        # on Spark a "table" would be a Parquet round trip; a view read twice in one plan is
+        # shared by Spark's exchange reuse instead
+        engine.create_view(model.name, sql)
+    elif _policy(engine).temp_tables:
+        # a temporary table lives in DuckDB's buffer pool (spilled beyond the memory limit)
+        # rather than in the database file, which costs twice the time for a table used once
+        engine.execute(f"CREATE OR REPLACE TEMP TABLE {model.name} AS {sql}")
+    else:
+        engine.create_table(model.name, sql)
+
+
+def _compute_run(engine: Engine, cache: FeatureCache, model: SqlModel, first: str, last: str) -> None:
+    """Base ``model`` over the months ``first`` .. ``last``, into the cache."""
+    query = render(model, batch_params(first, last))
+    engine.create_view(MONTHS_RELATION, months_sql(first, last))
+    try:
+        if not _policy(engine).split_months:
+            rows = engine.write_parquet(
+                query, cache.part_path(model.name, first, last), order_by="month_index"
+            )
+            cache.finish_part(model.name, first, last, rows)
+            return
+        source = query
+        if first != last:
+            engine.execute(f"CREATE OR REPLACE TEMP TABLE {_BATCH} AS {query}")
+            source = f"SELECT * FROM {_BATCH}"
+        for month in window_months(last, month_index(last) - month_index(first) + 1):
+            rows = engine.write_parquet(
+                f"SELECT * FROM ({source}) AS b WHERE month_index = {month_index(month)}",
+                cache.part_path(model.name, month, month),
+            )
+            cache.finish_part(model.name, month, month, rows)
+    finally:
+        engine.drop(_BATCH)
+        engine.drop(MONTHS_RELATION)
+
+
+def register_window(
+    engine: Engine, cache: FeatureCache, month: str, *, include_feat: bool = False
+) -> list[str]:
+    """Make the relations the features of ``month`` read: each base model as a view over its
+    cached parts for the month's look-back, then the window models (views; DuckDB keeps the ones
+    marked ``table`` as temporary tables). Returns the relations created, to drop afterwards.
+
+    The ``feat_*`` and ``features`` models are created only with ``include_feat`` (the run itself
+    writes their composed single select)."""
+    models = feature_model_set()
+    created = []
+    for model in models.base:
+        needed = window_months(month, BASE_LOOKBACK[model.name])
+        parts = [p for p in cache.parts(model.name) if p.overlaps(needed)]
+        have = {m for p in parts for m in p.months()}
+        if not set(needed) <= have:  # cannot happen after the base step; a clear error beats wrong features
+            raise ConfigError(
+                f"the feature cache lacks {model.name} for {sorted(set(needed) - have)} (as of {month})",
+                fix=f"delete the folder {cache.root} and run again",
+            )
+        created += _register_parts(engine, model.name, parts)
+    params = month_params(month)
+    for model in models.window:
+        if model.name == FEATURE_MODEL or (model.name.startswith("feat_") and not include_feat):
+            continue
+        _materialise(engine, model, params)
+        created.append(model.name)
+    return created
+
+
+def _register_parts(engine: Engine, name: str, parts: list[BasePart]) -> list[str]:
+    relations = []
+    for part in parts:
+        relation = f"{name}__{part.first}_{part.last}".replace("-", "_")
+        engine.register_parquet(relation, part.path)
+        relations.append(relation)
+    engine.create_view(name, " UNION ALL ".join(f"SELECT * FROM {r}" for r in relations))
+    return [*relations, name]
+
+
+def _compute_window(engine: Engine, cache: FeatureCache, month: str) -> None:
+    policy = _policy(engine)
+    created = register_window(engine, cache, month)
+    query = composed_features_sql(feature_model_set(), month_params(month))
+    try:
+        for statement in policy.before_window:
+            engine.execute(statement)
+        engine.write_sharded(query, cache.table_path(month))
+    finally:
+        for statement in policy.after_window:
+            engine.execute(statement)
+        for name in reversed(created):
+            engine.drop(name)
+
+
+def open_cache(engine: Engine, cache_dir: Path, fingerprint: str) -> FeatureCache:
+    """The cache of ``fingerprint`` (and the shipped SQL) for ``engine`` under ``cache_dir``."""
+    contract = {"low_rating_max": month_params("2000-01")["low_rating_max"]}
+    key = cache_key(fingerprint, feature_model_set(), contract)
+    return FeatureCache(Path(cache_dir), key, engine.name, engine.shards)
+
+
+def build_feature_months(
+    engine: Engine,
+    months: list[str],
+    *,
+    cache_dir: Path,
+    fingerprint: str,
+    progress: ProgressFn | None = None,
+) -> dict[str, str]:
+    """The feature table of every as-of month in ``months``, as relations of ``engine``.
+
+    The contract tables must already be relations of the engine under their contract names.
+    Returns ``{month: relation}`` (relation ``features_YYYY_MM``); each reads the month's table
+    from ``cache_dir``, written with ``engine.write_sharded`` so shard steps read it without
+    re-partitioning. ``fingerprint`` identifies the inputs: bases and tables cached under
+    another fingerprint (or by other SQL) are not reused, and their folders are removed.
+    """
+    wanted = sorted({normalise_month(m) for m in months}, key=month_index)
+    if not wanted:
+        raise ConfigError("no as-of month to build features for", fix="pass at least one YYYY-MM month")
+    models = feature_model_set()
+    cache = open_cache(engine, cache_dir, fingerprint)
+    cache.prune()
+    todo = [m for m in wanted if not cache.has_table(m)]
+    runs = {
+        model.name: contiguous_runs(
+            sorted(set(base_months_needed(todo, model.name)) - cache.cached_months(model.name))
+        )
+        for model in models.base
+    }
+    steps = _Steps(sum(len(r) for r in runs.values()) + len(todo), progress)
+    if any(runs.values()):
+        for helper in models.helpers:
+            _materialise(engine, helper, {})
+        try:
+            for model in models.base:
+                for first, last in runs[model.name]:
+                    _compute_run(engine, cache, model, first, last)
+                    steps(f"{model.name} {first}..{last}")
+        finally:
+            for helper in models.helpers:
+                engine.drop(helper.name)
+    for month in todo:
+        _compute_window(engine, cache, month)
+        steps(f"features {month}")
+    result = {}
+    for month in wanted:
+        name = table_relation(month)
+        engine.register_parquet(name, cache.table_path(month), sharded=True)
+        result[month] = name
+    return result
