@@ -180,12 +180,14 @@ def random_tables(seed: int, n: int = 40) -> dict[str, list[dict[str, Any]]]:
                 {
                     "msisdn": m,
                     "month": month,
-                    "spend": float(rng.gamma(2, 30)),
-                    "voice_minutes": float(rng.gamma(2, 100)),
-                    "onnet_minutes": float(rng.gamma(2, 50)),
-                    "offnet_minutes": float(rng.gamma(2, 40)),
+                    # money to the fen, minutes and MB to the thousandth: the precision the
+                    # features declare (docs/features.md), as operators' tables hold them
+                    "spend": round(float(rng.gamma(2, 30)), 2),
+                    "voice_minutes": round(float(rng.gamma(2, 100)), 3),
+                    "onnet_minutes": round(float(rng.gamma(2, 50)), 3),
+                    "offnet_minutes": round(float(rng.gamma(2, 40)), 3),
                     "call_forward_count": int(rng.poisson(1)),
-                    "data_mb": float(rng.gamma(2, 500)),
+                    "data_mb": round(float(rng.gamma(2, 500)), 3),
                     "dropped_calls": int(rng.poisson(2)),
                     "incoming_calls": int(rng.poisson(30)),
                     "outgoing_calls": int(rng.poisson(30)),
@@ -194,8 +196,9 @@ def random_tables(seed: int, n: int = 40) -> dict[str, list[dict[str, Any]]]:
                     "payment_channel": str(rng.choice(["bank", "app", "wechat"])),
                 }
             )
-            for c in rng.choice(cells, size=2, replace=False):
-                scells.append({"msisdn": m, "month": month, "cell_id": str(c), "traffic_share": 0.5})
+            share = float(rng.uniform(0.05, 0.95))
+            for c, s in zip(rng.choice(cells, size=2, replace=False), (share, 1 - share), strict=True):
+                scells.append({"msisdn": m, "month": month, "cell_id": str(c), "traffic_share": s})
             for _ in range(int(rng.poisson(0.3))):
                 opened = ts(month)
                 resolved = (

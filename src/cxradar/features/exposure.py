@@ -42,7 +42,7 @@ def _double(value: float) -> str:
     return f"CAST('{float(value)!r}' AS DOUBLE)"
 
 
-def _weights(key: str, sql_type: str, weights: Mapping[object, float]) -> str:
+def _weights(key: str, sql_type: str, weights: Mapping[int, float] | Mapping[str, float]) -> str:
     """A small relation (key, weight) for a join; no rows when ``weights`` is empty."""
     if not weights:
         return f"(SELECT CAST(NULL AS {sql_type}) AS {key}, CAST(NULL AS DOUBLE) AS weight WHERE 1 = 0)"
@@ -82,8 +82,8 @@ def exposure_params(month: str, settings: ExposureSettings) -> dict[str, str]:
         "min_share": _double(settings.incident_min_share),
         "max_hours": _double(settings.incident_max_hours),
         "account_hours": _double(settings.account_incident_hours),
-        "severity_weights": _weights("severity", "BIGINT", dict(settings.severity_weights)),
-        "type_weights": _weights("type", "VARCHAR", dict(settings.incident_type_weights)),
+        "severity_weights": _weights("severity", "BIGINT", settings.severity_weights),
+        "type_weights": _weights("type", "VARCHAR", settings.incident_type_weights),
     }
 
 

@@ -136,8 +136,8 @@ def register_window(
     cached parts for the month's look-back, then the window models (views; DuckDB keeps the ones
     marked ``table`` as temporary tables). Returns the relations created, to drop afterwards.
 
-    The ``feat_*`` and ``features`` models are created only with ``include_feat`` (the run itself
-    writes their composed single select)."""
+    The ``feat_*`` models and ``features`` (their join) are created only with ``include_feat``:
+    the run itself writes the equivalent single select (composed_features_sql)."""
     models = feature_model_set()
     created = []
     for model in models.base:
@@ -149,23 +149,26 @@ def register_window(
                 f"the feature cache lacks {model.name} for {sorted(set(needed) - have)} (as of {month})",
                 fix=f"delete the folder {cache.root} and run again",
             )
-        created += _register_parts(engine, model.name, parts)
+        created += _register_parts(engine, model.name, parts, needed)
     params = month_params(month)
     for model in models.window:
-        if model.name == FEATURE_MODEL or (model.name.startswith("feat_") and not include_feat):
+        if not include_feat and (model.name == FEATURE_MODEL or model.name.startswith("feat_")):
             continue
         _materialise(engine, model, params)
         created.append(model.name)
     return created
 
 
-def _register_parts(engine: Engine, name: str, parts: list[BasePart]) -> list[str]:
+def _register_parts(engine: Engine, name: str, parts: list[BasePart], months: list[str]) -> list[str]:
+    """View ``name``: the rows of ``months`` from the cached ``parts`` (a part may hold more)."""
     relations = []
     for part in parts:
         relation = f"{name}__{part.first}_{part.last}".replace("-", "_")
         engine.register_parquet(relation, part.path)
         relations.append(relation)
-    engine.create_view(name, " UNION ALL ".join(f"SELECT * FROM {r}" for r in relations))
+    union = " UNION ALL ".join(f"SELECT * FROM {r}" for r in relations)
+    first, last = month_index(months[0]), month_index(months[-1])
+    engine.create_view(name, f"SELECT * FROM ({union}) AS parts WHERE month_index BETWEEN {first} AND {last}")
     return [*relations, name]
 
 
