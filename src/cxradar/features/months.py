@@ -16,15 +16,21 @@ So the first run of a cycle computes every base month once (not once per as-of m
 next month computes one new base month and one new window.
 
 What differs by engine is stated once, in :class:`_Policy`: DuckDB stores a run of base months
-as one file per month (a window then reads exactly its months' files), Spark as one file per run
-sorted by month (fewer jobs; a window's month filter skips the other row groups).
+as one folder per month (one streamed partitioned write; a window then reads exactly its months),
+Spark as one dataset per run sorted by month (fewer jobs; a window's month filter skips the other
+row groups).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import pyarrow.parquet as pq
 
 from cxradar.engine.base import Engine
 from cxradar.engine.params import batch_params, month_index, month_params
@@ -49,13 +55,17 @@ __all__ = ["ProgressFn", "build_feature_months", "register_window", "table_relat
 # progress(step, steps_done, steps_total) is called after each step (a base model over a run of
 # months, or the feature table of an as-of month)
 ProgressFn = Callable[[str, int, int], None]
-_BATCH = "base_batch"  # the relation a DuckDB run of base months is held in while it is split
 
 
 @dataclass(frozen=True)
 class _Policy:
     split_months: bool  # write a run of base months as one file per month
-    temp_tables: bool  # materialise "table" models as DuckDB temporary tables
+    # how a window model marked "table" is made: "temp" - a DuckDB temporary table (kept in the
+    # buffer pool, spilled beyond the memory limit, rather than written to the database file,
+    # which costs twice the time for a table read once); "view" - Spark, where a "table" would be
+    # a Parquet round trip and a view read twice in one plan is shared by exchange reuse;
+    # "table" - Engine.create_table
+    tables: str
     # statements around the feature-table write (and what undoes them): DuckDB's join-side
     # heuristic builds the hash tables of the window's left joins on the wide accumulated side
     # when its estimates go wrong; building on the right (the narrow window) halves the cost
@@ -67,11 +77,13 @@ def _policy(engine: Engine) -> _Policy:
     if engine.name == "duckdb":
         return _Policy(
             split_months=True,
-            temp_tables=True,
+            tables="temp",
             before_window=("SET disabled_optimizers = 'build_side_probe_side'",),
             after_window=("RESET disabled_optimizers",),
         )
-    return _Policy(split_months=False, temp_tables=False)
+    if engine.name == "spark":
+        return _Policy(split_months=False, tables="view")
+    return _Policy(split_months=False, tables="table")
 
 
 def table_relation(month: str) -> str:
@@ -91,13 +103,10 @@ class _Steps:
 
 def _materialise(engine: Engine, model: SqlModel, params: dict[str, str]) -> None:
     sql = render(model, params)
-    if model.materialized != "table" or engine.name == "spark":
-        # on Spark a "table" would be a Parquet round trip; a view read twice in one plan is
-        # shared by Spark's exchange reuse instead
+    how = _policy(engine).tables if model.materialized == "table" else "view"
+    if how == "view":
         engine.create_view(model.name, sql)
-    elif _policy(engine).temp_tables:
-        # a temporary table lives in DuckDB's buffer pool (spilled beyond the memory limit)
-        # rather than in the database file, which costs twice the time for a table used once
+    elif how == "temp":
         engine.execute(f"CREATE OR REPLACE TEMP TABLE {model.name} AS {sql}")
     else:
         engine.create_table(model.name, sql)
@@ -108,33 +117,48 @@ def _compute_run(engine: Engine, cache: FeatureCache, model: SqlModel, first: st
     query = render(model, batch_params(first, last))
     engine.create_view(MONTHS_RELATION, months_sql(first, last))
     try:
-        if not _policy(engine).split_months:
-            rows = engine.write_parquet(
-                query, cache.part_path(model.name, first, last), order_by="month_index"
-            )
+        if _policy(engine).split_months:
+            _write_months(engine, cache, model.name, query, first, last)
+        else:
+            path = cache.part_path(model.name, first, last)
+            rows = engine.write_parquet(query, path, order_by="month_index")
             cache.finish_part(model.name, first, last, rows)
-            return
-        source = query
-        if first != last:
-            engine.execute(f"CREATE OR REPLACE TEMP TABLE {_BATCH} AS {query}")
-            source = f"SELECT * FROM {_BATCH}"
-        for month in window_months(last, month_index(last) - month_index(first) + 1):
-            rows = engine.write_parquet(
-                f"SELECT * FROM ({source}) AS b WHERE month_index = {month_index(month)}",
-                cache.part_path(model.name, month, month),
-            )
-            cache.finish_part(model.name, month, month, rows)
     finally:
-        engine.drop(_BATCH)
         engine.drop(MONTHS_RELATION)
+
+
+def _write_months(engine: Engine, cache: FeatureCache, name: str, query: str, first: str, last: str) -> None:
+    """DuckDB: one streamed ``COPY ... PARTITION_BY (month_index)`` for the run, then each month's
+    folder moved into the cache (a month without rows gets an empty file of the same columns)."""
+    folder = cache.part_path(name, first, last).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{first}_{last}.tmp-", dir=folder))
+    try:
+        target = staging / "months"
+        quoted = "'" + str(target).replace("'", "''") + "'"
+        engine.execute(
+            f"COPY ({query}) TO {quoted} (FORMAT parquet, PARTITION_BY (month_index), WRITE_PARTITION_COLUMNS true)"
+        )
+        for month in window_months(last, month_index(last) - month_index(first) + 1):
+            part = target / f"month_index={month_index(month)}"
+            path = cache.part_path(name, month, month)
+            shutil.rmtree(path, ignore_errors=True)
+            if part.is_dir():
+                os.replace(part, path)
+                rows = sum(pq.ParquetFile(f).metadata.num_rows for f in path.glob("*.parquet"))
+            else:
+                rows = engine.write_parquet(f"SELECT * FROM ({query}) AS q WHERE 1 = 0", path)
+            cache.finish_part(name, month, month, rows)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def register_window(
     engine: Engine, cache: FeatureCache, month: str, *, include_feat: bool = False
 ) -> list[str]:
     """Make the relations the features of ``month`` read: each base model as a view over its
-    cached parts for the month's look-back, then the window models (views; DuckDB keeps the ones
-    marked ``table`` as temporary tables). Returns the relations created, to drop afterwards.
+    cached parts for the month's look-back, then the window models. Returns the relations
+    created, to drop afterwards.
 
     The ``feat_*`` models and ``features`` (their join) are created only with ``include_feat``:
     the run itself writes the equivalent single select (composed_features_sql)."""

@@ -25,17 +25,17 @@ SELECT
     msisdn,
     CAST(12 * YEAR("at") + MONTH("at") - 1 AS BIGINT) AS month_index,
     COUNT(*) AS contacts,
-    SUM(CASE WHEN channel = 'hall' THEN 1 ELSE 0 END) AS contacts_hall,
-    SUM(CASE WHEN channel = 'hotline' THEN 1 ELSE 0 END) AS contacts_hotline,
-    SUM(CASE WHEN channel = 'web' THEN 1 ELSE 0 END) AS contacts_web,
-    SUM(CASE WHEN channel = 'app' THEN 1 ELSE 0 END) AS contacts_app,
-    SUM(CASE WHEN channel = 'sms' THEN 1 ELSE 0 END) AS contacts_sms,
-    SUM(CASE WHEN channel = 'outbound' THEN 1 ELSE 0 END) AS contacts_outbound,
-    SUM(CASE WHEN channel = 'wechat' THEN 1 ELSE 0 END) AS contacts_wechat,
+    CAST(SUM(CASE WHEN channel = 'hall' THEN 1 ELSE 0 END) AS BIGINT) AS contacts_hall,
+    CAST(SUM(CASE WHEN channel = 'hotline' THEN 1 ELSE 0 END) AS BIGINT) AS contacts_hotline,
+    CAST(SUM(CASE WHEN channel = 'web' THEN 1 ELSE 0 END) AS BIGINT) AS contacts_web,
+    CAST(SUM(CASE WHEN channel = 'app' THEN 1 ELSE 0 END) AS BIGINT) AS contacts_app,
+    CAST(SUM(CASE WHEN channel = 'sms' THEN 1 ELSE 0 END) AS BIGINT) AS contacts_sms,
+    CAST(SUM(CASE WHEN channel = 'outbound' THEN 1 ELSE 0 END) AS BIGINT) AS contacts_outbound,
+    CAST(SUM(CASE WHEN channel = 'wechat' THEN 1 ELSE 0 END) AS BIGINT) AS contacts_wechat,
     COUNT(rating) AS rating_count,
-    SUM(CASE WHEN rating <= @low_rating_max THEN 1 ELSE 0 END) AS low_rating_count,
-    SUM(rating) AS rating_sum,
-    MIN(rating) AS rating_min
+    CAST(SUM(CASE WHEN rating <= @low_rating_max THEN 1 ELSE 0 END) AS BIGINT) AS low_rating_count,
+    CAST(SUM(rating) AS BIGINT) AS rating_sum,
+    CAST(MIN(rating) AS BIGINT) AS rating_min
 FROM contacts
 WHERE "at" >= @first_month AND "at" < @batch_end
 GROUP BY msisdn, CAST(12 * YEAR("at") + MONTH("at") - 1 AS BIGINT)

@@ -67,7 +67,7 @@ matched AS (
     WHERE s.scope_type = 'accounts'
 ),
 weights AS (
-    SELECT incident_id, month_index, msisdn, LEAST(SUM(weight), 1000000000000) AS weight_e12
+    SELECT incident_id, month_index, msisdn, CAST(LEAST(SUM(weight), 1000000000000) AS BIGINT) AS weight_e12
     FROM matched
     GROUP BY incident_id, month_index, msisdn
 )

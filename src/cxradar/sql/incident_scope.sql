@@ -15,13 +15,24 @@
 --   scope_type: categorical | scope type (cells / district / accounts) | 影响范围类型
 --   scope_item: key | one cell id, district or msisdn | 影响对象
 SELECT
-    i.id AS incident_id,
-    i.type,
-    i.severity,
-    i.start AS start_at,
-    i."end" AS end_at,
-    i.scope_type,
-    TRIM(s.item) AS scope_item
-FROM incidents AS i
-CROSS JOIN UNNEST(STRING_SPLIT(i.scope, ';')) AS s(item)
-WHERE TRIM(s.item) <> ''
+    incident_id,
+    type,
+    severity,
+    start_at,
+    end_at,
+    scope_type,
+    TRIM(item) AS scope_item
+FROM (
+    -- the explode as a projection: DuckDB runs a lateral UNNEST of long account lists hundreds of
+    -- times slower (Spark writes EXPLODE(SPLIT(...)) either way)
+    SELECT
+        i.id AS incident_id,
+        i.type,
+        i.severity,
+        i.start AS start_at,
+        i."end" AS end_at,
+        i.scope_type,
+        UNNEST(STRING_SPLIT(i.scope, ';')) AS item
+    FROM incidents AS i
+) AS items
+WHERE TRIM(item) <> ''
