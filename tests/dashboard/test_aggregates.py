@@ -16,8 +16,15 @@ from cxradar.dashboard.aggregates import SPECS
 from cxradar.dashboard.aggregates.glance import HEADLINE_KEYS
 from cxradar.dashboard.aggregates.model import psi
 from cxradar.dashboard.store import REPORT_DIR, read_manifest
+from cxradar.features.cache import cached_tables
 
 from .conftest import MONTHS, SmallRun
+
+
+def _features(run: SmallRun, month: str) -> pd.DataFrame:
+    """The run's feature table as of ``month`` (a folder of shard files in the feature cache)."""
+    folder = cached_tables(run.run_dir / "features")[month]
+    return duckdb.sql(f"SELECT * FROM read_parquet('{folder}/**/*.parquet', hive_partitioning = false)").df()
 
 
 def _month(run: SmallRun, month: str | None = None):  # type: ignore[no-untyped-def]
@@ -79,9 +86,7 @@ def test_pool_flow_matches_the_history_and_the_pool(small_run: SmallRun) -> None
 def test_segment_trend_pool_members_match_pool_parquet(small_run: SmallRun) -> None:
     trend = _month(small_run).table("segment_trend")
     now = trend.loc[trend["period"] == MONTHS[1]].set_index("segment")
-    features = pd.read_parquet(
-        small_run.run_dir / "features" / f"{MONTHS[1]}.parquet", columns=["msisdn", "segment"]
-    )
+    features = _features(small_run, MONTHS[1])[["msisdn", "segment"]]
     pool = pd.read_parquet(small_run.run_dir / "pool.parquet", columns=["msisdn"])
     expected = features.loc[features["msisdn"].isin(pool["msisdn"])].groupby("segment").size()
     for segment, n in expected.items():
@@ -91,7 +96,7 @@ def test_segment_trend_pool_members_match_pool_parquet(small_run: SmallRun) -> N
 
 def test_dissatisfied_profile_against_pandas(small_run: SmallRun) -> None:
     profile = _month(small_run).table("dissatisfied_profile")
-    features = pd.read_parquet(small_run.run_dir / "features" / f"{MONTHS[1]}.parquet")
+    features = _features(small_run, MONTHS[1])
     flagged = set(pd.read_parquet(small_run.run_dir / "pool.parquet")["msisdn"]) | set(
         pd.read_parquet(small_run.run_dir / "potential_dissatisfied.parquet")["msisdn"]
     )
@@ -214,8 +219,8 @@ def test_psi_against_a_hand_computation() -> None:
 
 def test_feature_drift_against_numpy(small_run: SmallRun) -> None:
     drift = _month(small_run).table("feature_drift").set_index("feature")
-    before = pd.read_parquet(small_run.run_dir / "features" / f"{MONTHS[0]}.parquet")["avg_spend_3m"].dropna()
-    now = pd.read_parquet(small_run.run_dir / "features" / f"{MONTHS[1]}.parquet")["avg_spend_3m"].dropna()
+    before = _features(small_run, MONTHS[0])["avg_spend_3m"].dropna()
+    now = _features(small_run, MONTHS[1])["avg_spend_3m"].dropna()
     edges = np.unique(np.quantile(before, np.arange(1, 10) / 10))  # linear = DuckDB quantile_cont
     bins_now = np.bincount(np.searchsorted(edges, now, side="left"), minlength=len(edges) + 1)
     bins_before = np.bincount(np.searchsorted(edges, before, side="left"), minlength=len(edges) + 1)

@@ -8,8 +8,12 @@ import pytest
 
 from cxradar.contract.schema import load_contracts
 from cxradar.engine import load_models, month_params, order_models, parse_model, render
+from cxradar.engine.params import batch_params
 from cxradar.errors import ConfigError
+from cxradar.features import feature_models
 from cxradar.months import month_date as parse_month
+from cxradar.months import month_index
+from cxradar.months import month_shift as shift_month
 
 SOURCES = set(load_contracts())
 
@@ -65,9 +69,14 @@ def test_order_puts_dependencies_first_and_limits_to_targets(tmp_path: Path) -> 
     models = load_models(tmp_path)
     assert [m.name for m in order_models(models, SOURCES, targets=["c"])] == ["a", "b", "c"]
     assert len(order_models(models, SOURCES)) == 4
-    shipped = [m.name for m in order_models(load_models(), SOURCES, targets=["features"])]
-    assert shipped.index("calendar") < shipped.index("usage_spine") < shipped.index("feat_usage")
-    assert shipped[-1] == "features"
+    shipped = [m.name for m in feature_models()]
+    assert (
+        shipped.index("incident_scope")
+        < shipped.index("base_incident_hits")
+        < shipped.index("incident_window")
+    )
+    assert shipped.index("base_usage") < shipped.index("usage_window") < shipped.index("feature_inputs")
+    assert shipped.index("feature_inputs") < shipped.index("feat_usage") and shipped[-1] == "features"
 
 
 def test_unknown_dependency_and_cycles(tmp_path: Path) -> None:
@@ -101,3 +110,15 @@ def test_month_params_by_hand() -> None:
     for bad in ("2026-13", "June", "2026/06"):
         with pytest.raises(ConfigError, match="YYYY-MM"):
             parse_month(bad)
+
+
+def test_batch_params_and_month_arithmetic_by_hand() -> None:
+    assert batch_params("2025-11", "2026-02") == {
+        "first_month": "DATE '2025-11-01'",
+        "batch_end": "DATE '2026-03-01'",  # the first day after the batch
+        "low_rating_max": "2",
+    }
+    assert month_index("2026-01") == 2026 * 12 and month_index("2025-12") == 2026 * 12 - 1
+    assert shift_month("2026-01", -1) == "2025-12" and shift_month("2025-11", 14) == "2027-01"
+    with pytest.raises(ConfigError, match="ends before it starts"):
+        batch_params("2026-02", "2026-01")

@@ -116,20 +116,34 @@ def write_tables(folder: Path, **tables: list[dict[str, Any]]) -> Path:
 
 
 def run_model(folder: Path, month: str, target: str) -> Any:
-    """Run the feature SQL up to model ``target`` on DuckDB and return it (sorted) as a DataFrame."""
-    from cxradar.contract.schema import load_contracts as contracts
-    from cxradar.engine.duckdb import connect, fetch_frame, run_models
-    from cxradar.engine.params import month_params
-    from cxradar.engine.sqlmodel import load_models, order_models
+    """Build the features of ``month`` from the tables in ``folder`` on DuckDB and return SQL model
+    ``target`` as it stood for that month (sorted by its key columns) as a DataFrame.
 
-    models = order_models(load_models(), set(contracts()), targets=[target])
-    con = connect(folder)
-    try:
-        run_models(con, models, month_params(month))
-        keys = [c.name for c in models[-1].columns if c.kind == "key"]
-        return fetch_frame(con, target, order_by=", ".join(keys) or None)
-    finally:
-        con.close()
+    Base models hold the months the window of ``month`` reads; ``incident_scope`` is the
+    exploded incidents table."""
+    import tempfile
+
+    from cxradar.engine.sqlmodel import render
+    from cxradar.features import build_feature_months, open_engine
+    from cxradar.features.months import open_cache, register_window
+    from cxradar.features.plan import feature_model_set
+
+    models = {m.name: m for m in feature_model_set().all}
+    with tempfile.TemporaryDirectory(prefix="cxradar-model-") as tmp:
+        engine = open_engine("duckdb", Path(tmp) / "engine", folder)
+        try:
+            build_feature_months(engine, [month], cache_dir=Path(tmp) / "cache", fingerprint="test")
+            if target in {m.name for m in feature_model_set().helpers}:
+                engine.create_view(target, render(models[target], {}))
+            else:
+                register_window(
+                    engine, open_cache(engine, Path(tmp) / "cache", "test"), month, include_feat=True
+                )
+            keys = [c.name for c in models[target].columns if c.kind == "key"]
+            order = ", ".join(f'"{k}"' for k in keys) or None
+            return engine.fetch(f"SELECT * FROM {target}" + (f" ORDER BY {order}" if order else ""))
+        finally:
+            engine.close()
 
 
 def random_tables(seed: int, n: int = 40) -> dict[str, list[dict[str, Any]]]:
@@ -166,12 +180,14 @@ def random_tables(seed: int, n: int = 40) -> dict[str, list[dict[str, Any]]]:
                 {
                     "msisdn": m,
                     "month": month,
-                    "spend": float(rng.gamma(2, 30)),
-                    "voice_minutes": float(rng.gamma(2, 100)),
-                    "onnet_minutes": float(rng.gamma(2, 50)),
-                    "offnet_minutes": float(rng.gamma(2, 40)),
+                    # money to the fen, minutes and MB to the thousandth: the precision the
+                    # features declare (docs/features.md), as operators' tables hold them
+                    "spend": round(float(rng.gamma(2, 30)), 2),
+                    "voice_minutes": round(float(rng.gamma(2, 100)), 3),
+                    "onnet_minutes": round(float(rng.gamma(2, 50)), 3),
+                    "offnet_minutes": round(float(rng.gamma(2, 40)), 3),
                     "call_forward_count": int(rng.poisson(1)),
-                    "data_mb": float(rng.gamma(2, 500)),
+                    "data_mb": round(float(rng.gamma(2, 500)), 3),
                     "dropped_calls": int(rng.poisson(2)),
                     "incoming_calls": int(rng.poisson(30)),
                     "outgoing_calls": int(rng.poisson(30)),
@@ -180,8 +196,9 @@ def random_tables(seed: int, n: int = 40) -> dict[str, list[dict[str, Any]]]:
                     "payment_channel": str(rng.choice(["bank", "app", "wechat"])),
                 }
             )
-            for c in rng.choice(cells, size=2, replace=False):
-                scells.append({"msisdn": m, "month": month, "cell_id": str(c), "traffic_share": 0.5})
+            share = float(rng.uniform(0.05, 0.95))
+            for c, s in zip(rng.choice(cells, size=2, replace=False), (share, 1 - share), strict=True):
+                scells.append({"msisdn": m, "month": month, "cell_id": str(c), "traffic_share": s})
             for _ in range(int(rng.poisson(0.3))):
                 opened = ts(month)
                 resolved = (

@@ -1,4 +1,4 @@
-"""incident_scope.sql, incident_hits.sql, feat_incidents.sql and feat_cells.sql by hand (M = 2026-06).
+"""incident_scope.sql, base_incident_hits.sql, feat_incidents.sql and feat_cells.sql by hand (M = 2026-06).
 
 Cells c1, c2 are in haidian, c3 in chaoyang. A lives in haidian, B in chaoyang, C has no incidents.
 Traffic shares: A June c1 0.6 + c2 0.4, A May c1 1.0; B June c3 0.7 + c1 0.3.
@@ -121,7 +121,7 @@ def folder(tmp_path: Path) -> Path:
     )
 
 
-def test_scope_is_exploded_trimmed_and_windowed(folder: Path) -> None:
+def test_scope_is_exploded_and_trimmed(folder: Path) -> None:
     got = run_model(folder, M, "incident_scope")
     pairs = sorted(zip(got["incident_id"], got["scope_item"], strict=True))
     assert pairs == [
@@ -132,12 +132,21 @@ def test_scope_is_exploded_trimmed_and_windowed(folder: Path) -> None:
         ("i4", A),
         ("i4", A),
         ("i4", B),
+        ("i5", "c3"),
+        ("i6", "c1"),
     ]
 
 
 def test_hits_split_by_month_clip_and_cap(folder: Path) -> None:
-    got = run_model(folder, M, "incident_hits")
-    rows = {(r.incident_id, r.k, r.msisdn): (r.hours, r.weight) for r in got.itertuples()}
+    """The base months of the 3-month window (April - June; k = 0 is June)."""
+    got = run_model(folder, M, "base_incident_hits")
+    june = 2026 * 12 + 5
+    rows = {
+        (r.incident_id, june - r.month_index, r.msisdn): (r.microseconds / 3.6e9, r.weight_e12 / 1e12)
+        for r in got.itertuples()
+    }
+    expected_ns = (got["microseconds"].astype(float) * got["weight_e12"].astype(float) / 1e9).round()
+    assert (got["weighted_ns"] == expected_ns).all()
     assert rows[("i1", 1, A)] == pytest.approx((2.0, 1.0))  # May: c1 share 1.0
     assert rows[("i1", 0, A)] == pytest.approx((4.0, 0.6))
     assert rows[("i1", 0, B)] == pytest.approx((4.0, 0.3))

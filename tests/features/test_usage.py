@@ -1,4 +1,4 @@
-"""usage_spine.sql, feat_usage.sql and feat_payment.sql against hand computations.
+"""base_usage.sql, usage_window.sql, feat_usage.sql and feat_payment.sql against hand computations.
 
 As-of month M = 2026-06, so the 6-month window is Jan..Jun 2026 (k = 5..0) and the 3-month
 window is Apr..Jun (k = 2..0).

@@ -57,7 +57,7 @@ def features(data_dir: Path, month: str, out: Path | None, engine: str) -> None:
         task = bar.add_task(f"features {label} ({engine})", total=total)
 
         def advance(model: str, done: int, of: int) -> None:
-            bar.update(task, completed=done, description=f"features {label}: {model}")
+            bar.update(task, completed=done, total=of, description=f"features {label}: {model}")
 
         frame = build_features(Path(data_dir), label, engine=engine, out=target, progress=advance)
     seconds = time.perf_counter() - started

@@ -4,7 +4,7 @@ The monthly run writes (see ``cxradar.pipeline.context``, ``cxradar.campaigns.st
 ``cxradar.churn.step``)::
 
     RUN_DIR/summary.json, model_report.json, pool.parquet, pool_history.parquet,
-            potential_dissatisfied.parquet, features/YYYY-MM.parquet, validated/accepted/*.parquet,
+            potential_dissatisfied.parquet, features/ (cache), validated/accepted/*.parquet,
             care/YYYY-MM/*, churn/*
 
 :class:`RunFiles` opens one DuckDB connection with a view per file that exists (a Parquet table
@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from cxradar.errors import StateError, UnreadableFileError
+from cxradar.features.cache import cached_tables
 
 __all__ = ["RunFiles", "read_json"]
 
@@ -36,8 +37,6 @@ VIEWS = {
     "pool": "pool",
     "pool_history": "pool_history",
     "potential": "potential_dissatisfied",
-    "features": "features/{month}",
-    "features_prev": "features/{prev}",
     "care_plan": "care/{month}/care_plan",
     "care_left_out": "care/{month}/care_left_out",
     "churners": "churn/churners",
@@ -108,6 +107,11 @@ class RunFiles:
             if source is not None:
                 self.con.execute(f"CREATE VIEW {view} AS SELECT * FROM {source}")
                 self.views.add(view)
+        for view, period in (("features", month), ("features_prev", self.previous_month)):
+            source = self.feature_source(period)
+            if source is not None:
+                self.con.execute(f"CREATE VIEW {view} AS SELECT * FROM {source}")
+                self.views.add(view)
 
     def has(self, *views: str) -> bool:
         """True when every named view exists (its file was written by the run)."""
@@ -137,15 +141,15 @@ class RunFiles:
 
     def feature_months(self) -> list[str]:
         """Months with a features file, up to the summary's month."""
-        folder = self.run_dir / "features"
-        if not folder.is_dir():
-            return []
-        names = {p.name.removesuffix(".parquet") for p in folder.iterdir()}
-        return sorted(m for m in names if len(m) == 7 and m <= self.month)
+        return sorted(m for m in cached_tables(self.run_dir / "features") if m <= self.month)
 
     def feature_source(self, month: str) -> str | None:
-        """The DuckDB source of ``features/{month}``, or None."""
-        return _scan(self.run_dir / "features" / month)
+        """The DuckDB source of the features as of ``month`` (the run's feature cache), or None."""
+        folder = cached_tables(self.run_dir / "features").get(month)
+        if folder is None:
+            return None
+        # the shard folders (__shard=k) are not a column of the features
+        return f"read_parquet('{_quote(folder)}/**/*.parquet', hive_partitioning = false)"
 
     def close(self) -> None:
         self.con.close()

@@ -12,15 +12,20 @@ placeholder        meaning                                     example (M = 2026
 ``@as_of_index``   12 * year + month - 1 of M (month number)   ``24317``
 ``@low_rating_max`` highest post-contact rating that is "low"  ``2`` (from the contacts contract)
 =================  ==========================================  =====================
+
+The monthly *base* models are computed for a batch of consecutive calendar months at once
+(:func:`batch_params`): ``@first_month`` is the first day of the batch's first month and
+``@batch_end`` the first day after its last month.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from cxradar.errors import ConfigError
 from cxradar.months import month_date, month_shift
 
-__all__ = ["WINDOW_MONTHS", "month_params"]
+__all__ = ["WINDOW_MONTHS", "batch_params", "month_params"]
 
 WINDOW_MONTHS = 6  # the longest look-back window (months, the as-of month included)
 
@@ -39,8 +44,24 @@ def month_params(month: str) -> dict[str, str]:
     }
     for k in range(1, WINDOW_MONTHS):
         params[f"month_minus_{k}"] = _literal(month_date(month_shift(month, -k)))
+    params["low_rating_max"] = _low_rating_max()
+    return params
+
+
+def _low_rating_max() -> str:
     from cxradar.contract.schema import load_contracts  # here, so importing the engine stays light
 
     scale = load_contracts()["contacts"].rating_scale
-    params["low_rating_max"] = str(int(scale.get("low_at_or_below", 2)))
-    return params
+    return str(int(scale.get("low_at_or_below", 2)))
+
+
+def batch_params(first: str, last: str) -> dict[str, str]:
+    """Placeholder name -> SQL literal for the base models over the months ``first`` .. ``last``."""
+    start, end = month_date(first), month_date(last)
+    if end < start:
+        raise ConfigError(f"month batch {first} .. {last} ends before it starts", fix="pass first <= last")
+    return {
+        "first_month": _literal(start),
+        "batch_end": _literal(month_date(month_shift(last, 1))),
+        "low_rating_max": _low_rating_max(),
+    }

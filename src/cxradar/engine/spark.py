@@ -122,10 +122,15 @@ def start_session(
     """The SparkSession to run on: the active one (a cluster, ``spark-submit``), a Spark Connect
     session when ``SPARK_REMOTE`` is set, else a new ``local[*]`` one (``master`` overrides).
 
-    Python workers use this interpreter (``PYSPARK_PYTHON``); times are UTC so timestamps cross
-    the Arrow boundary unchanged."""
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    Python workers of a local master run this interpreter (``PYSPARK_PYTHON`` and
+    ``spark.pyspark.python`` are set to it, so a shell's other Python cannot lack pyarrow); times
+    are UTC so timestamps cross the Arrow boundary unchanged."""
+    local = (master is None and not os.environ.get("SPARK_REMOTE")) or str(master).startswith("local")
+    if local:  # workers on this machine run this interpreter, whatever the shell's PYSPARK_PYTHON
+        os.environ["PYSPARK_PYTHON"] = sys.executable
+        os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
+    else:  # a cluster's workers: the interpreter its configuration names, else this one's path
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     # PySpark 4.3 warns on pandas 3; we move data through Arrow, which the Spark tests check
     warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
     try:
@@ -152,6 +157,7 @@ def start_session(
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.memory": os.environ.get("CXRADAR_SPARK_DRIVER_MEMORY", "3g"),
         "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
+        **({"spark.pyspark.python": sys.executable} if local else {}),
         **(config or {}),
     }.items():
         builder = builder.config(key, value)

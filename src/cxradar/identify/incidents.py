@@ -19,7 +19,7 @@ from cxradar.identify.config import PotentialConfig
 from cxradar.identify.labels import DISTRICT_ZH, INCIDENT_LABELS
 from cxradar.months import month_bounds, month_shift
 
-__all__ = ["INCIDENT_CAUSE", "incident_exposure", "incident_hits"]
+__all__ = ["INCIDENT_CAUSE", "incident_exposure", "incident_hits", "summarise_hits"]
 
 INCIDENT_CAUSE = {
     "network_outage": "network",
@@ -169,6 +169,16 @@ def incident_hits(
     hits = incident_exposure(
         month, incidents=incidents, subscriber_cells=subscriber_cells, subscribers=subscribers, config=config
     )
+    return summarise_hits(hits, top=top)
+
+
+def summarise_hits(exposure: pd.DataFrame, *, top: int = 2) -> pd.DataFrame:
+    """Per subscriber, from the (subscriber, incident) matches of :func:`incident_exposure` (or of
+    ``incident_exposure.sql``): total exposure, number of incidents, cause of the worst one and
+    the reasons of the ``top`` worst."""
+    hits = exposure.sort_values(
+        ["msisdn", "exposure", "incident_id"], ascending=[True, False, True], kind="mergesort"
+    ).reset_index(drop=True)
     if hits.empty:
         return pd.DataFrame(
             {c: pd.Series(dtype="float64" if c == "exposure" else "object") for c in HIT_COLUMNS}

@@ -5,8 +5,8 @@
 --   (so a later brand change does not leak back), otherwise from the subscriber table. Tenure counts
 --   whole calendar months from the join month to the as-of month (joined in M = 0).
 --   An unknown is_local (column absent) counts as local.
--- depends_on: [population, subscribers, usage_monthly]
--- materialized: table
+-- depends_on: [feature_inputs]
+-- materialized: view
 -- catalog: true
 -- columns:
 --   msisdn: key | mobile number | 手机号码
@@ -25,21 +25,19 @@
 --   contact_complete: categorical | contact information complete | 联系信息完整
 --   is_local: categorical | local user | 本地用户
 SELECT
-    p.msisdn,
-    s.gender,
-    s.age,
-    s.occupation,
-    s.district,
-    s.payment_type,
-    s.customer_level,
-    COALESCE(u.brand, s.brand) AS brand,
-    COALESCE(u.plan, s.plan) AS plan,
-    s.segment,
-    @as_of_index - (12 * YEAR(s.join_date) + MONTH(s.join_date) - 1) AS tenure_months,
-    s.group_id IS NOT NULL AS vpmn_member,
-    s.group_paid,
-    s.contact_complete,
-    COALESCE(s.is_local, TRUE) AS is_local
-FROM population AS p
-JOIN subscribers AS s ON s.msisdn = p.msisdn
-LEFT JOIN usage_monthly AS u ON u.msisdn = p.msisdn AND u.month = @as_of_month
+    msisdn,
+    gender,
+    age,
+    occupation,
+    district,
+    payment_type,
+    customer_level,
+    COALESCE(brand_m1, brand) AS brand,
+    COALESCE(plan_m1, plan) AS plan,
+    segment,
+    CAST(@as_of_index - join_index AS BIGINT) AS tenure_months,
+    group_id IS NOT NULL AS vpmn_member,
+    group_paid,
+    contact_complete,
+    COALESCE(is_local, TRUE) AS is_local
+FROM feature_inputs

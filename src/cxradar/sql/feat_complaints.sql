@@ -5,8 +5,8 @@
 --   by severity. A first-contact-resolution failure is a complaint closed by the end of the as-of
 --   month with first_contact_resolved = false; a complaint not closed by then counts as open
 --   (a later resolution does not leak back). Subscribers without complaints get 0.
--- depends_on: [population, complaints]
--- materialized: table
+-- depends_on: [feature_inputs]
+-- materialized: view
 -- catalog: true
 -- columns:
 --   msisdn: key | mobile number | 手机号码
@@ -40,86 +40,36 @@
 --   fcr_failures_3m: numeric | complaints closed but not resolved at first contact, 3 months | 近3个月未一次解决投诉数
 --   fcr_failures_6m: numeric | complaints closed but not resolved at first contact, 6 months | 近6个月未一次解决投诉数
 --   complaints_open_at_end: numeric | complaints of the last 6 months still open at the end of the as-of month | 统计月末仍未解决的投诉数
-WITH windowed AS (
-    SELECT
-        msisdn,
-        type,
-        severity,
-        first_contact_resolved,
-        resolved_at,
-        CASE WHEN opened_at >= @as_of_month THEN 1 ELSE 0 END AS in_1m,
-        CASE WHEN opened_at >= @month_minus_2 THEN 1 ELSE 0 END AS in_3m,
-        1 AS in_6m
-    FROM complaints
-    WHERE opened_at >= @month_minus_5 AND opened_at < @as_of_end
-),
-counts AS (
-    SELECT
-        msisdn,
-        SUM(in_1m) AS complaints_1m,
-        SUM(in_3m) AS complaints_3m,
-        SUM(in_6m) AS complaints_6m,
-        SUM(CASE WHEN type = 'network' THEN in_1m ELSE 0 END) AS complaints_network_1m,
-        SUM(CASE WHEN type = 'billing' THEN in_1m ELSE 0 END) AS complaints_billing_1m,
-        SUM(CASE WHEN type = 'marketing' THEN in_1m ELSE 0 END) AS complaints_marketing_1m,
-        SUM(CASE WHEN type = 'service' THEN in_1m ELSE 0 END) AS complaints_service_1m,
-        SUM(CASE WHEN type = 'other' THEN in_1m ELSE 0 END) AS complaints_other_1m,
-        SUM(CASE WHEN type = 'network' THEN in_3m ELSE 0 END) AS complaints_network_3m,
-        SUM(CASE WHEN type = 'billing' THEN in_3m ELSE 0 END) AS complaints_billing_3m,
-        SUM(CASE WHEN type = 'marketing' THEN in_3m ELSE 0 END) AS complaints_marketing_3m,
-        SUM(CASE WHEN type = 'service' THEN in_3m ELSE 0 END) AS complaints_service_3m,
-        SUM(CASE WHEN type = 'other' THEN in_3m ELSE 0 END) AS complaints_other_3m,
-        SUM(CASE WHEN type = 'network' THEN in_6m ELSE 0 END) AS complaints_network_6m,
-        SUM(CASE WHEN type = 'billing' THEN in_6m ELSE 0 END) AS complaints_billing_6m,
-        SUM(CASE WHEN type = 'marketing' THEN in_6m ELSE 0 END) AS complaints_marketing_6m,
-        SUM(CASE WHEN type = 'service' THEN in_6m ELSE 0 END) AS complaints_service_6m,
-        SUM(CASE WHEN type = 'other' THEN in_6m ELSE 0 END) AS complaints_other_6m,
-        SUM(CASE WHEN severity = 1 THEN in_1m ELSE 0 END) AS complaints_sev1_1m,
-        SUM(CASE WHEN severity = 2 THEN in_1m ELSE 0 END) AS complaints_sev2_1m,
-        SUM(CASE WHEN severity = 3 THEN in_1m ELSE 0 END) AS complaints_sev3_1m,
-        SUM(CASE WHEN severity = 1 THEN in_3m ELSE 0 END) AS complaints_sev1_3m,
-        SUM(CASE WHEN severity = 2 THEN in_3m ELSE 0 END) AS complaints_sev2_3m,
-        SUM(CASE WHEN severity = 3 THEN in_3m ELSE 0 END) AS complaints_sev3_3m,
-        SUM(CASE WHEN severity = 1 THEN in_6m ELSE 0 END) AS complaints_sev1_6m,
-        SUM(CASE WHEN severity = 2 THEN in_6m ELSE 0 END) AS complaints_sev2_6m,
-        SUM(CASE WHEN severity = 3 THEN in_6m ELSE 0 END) AS complaints_sev3_6m,
-        SUM(CASE WHEN first_contact_resolved = FALSE AND resolved_at < @as_of_end THEN in_3m ELSE 0 END) AS fcr_failures_3m,
-        SUM(CASE WHEN first_contact_resolved = FALSE AND resolved_at < @as_of_end THEN in_6m ELSE 0 END) AS fcr_failures_6m,
-        SUM(CASE WHEN resolved_at IS NULL OR resolved_at >= @as_of_end THEN 1 ELSE 0 END) AS complaints_open_at_end
-    FROM windowed
-    GROUP BY msisdn
-)
 SELECT
-    p.msisdn,
-    COALESCE(c.complaints_1m, 0) AS complaints_1m,
-    COALESCE(c.complaints_3m, 0) AS complaints_3m,
-    COALESCE(c.complaints_6m, 0) AS complaints_6m,
-    COALESCE(c.complaints_network_1m, 0) AS complaints_network_1m,
-    COALESCE(c.complaints_billing_1m, 0) AS complaints_billing_1m,
-    COALESCE(c.complaints_marketing_1m, 0) AS complaints_marketing_1m,
-    COALESCE(c.complaints_service_1m, 0) AS complaints_service_1m,
-    COALESCE(c.complaints_other_1m, 0) AS complaints_other_1m,
-    COALESCE(c.complaints_network_3m, 0) AS complaints_network_3m,
-    COALESCE(c.complaints_billing_3m, 0) AS complaints_billing_3m,
-    COALESCE(c.complaints_marketing_3m, 0) AS complaints_marketing_3m,
-    COALESCE(c.complaints_service_3m, 0) AS complaints_service_3m,
-    COALESCE(c.complaints_other_3m, 0) AS complaints_other_3m,
-    COALESCE(c.complaints_network_6m, 0) AS complaints_network_6m,
-    COALESCE(c.complaints_billing_6m, 0) AS complaints_billing_6m,
-    COALESCE(c.complaints_marketing_6m, 0) AS complaints_marketing_6m,
-    COALESCE(c.complaints_service_6m, 0) AS complaints_service_6m,
-    COALESCE(c.complaints_other_6m, 0) AS complaints_other_6m,
-    COALESCE(c.complaints_sev1_1m, 0) AS complaints_sev1_1m,
-    COALESCE(c.complaints_sev2_1m, 0) AS complaints_sev2_1m,
-    COALESCE(c.complaints_sev3_1m, 0) AS complaints_sev3_1m,
-    COALESCE(c.complaints_sev1_3m, 0) AS complaints_sev1_3m,
-    COALESCE(c.complaints_sev2_3m, 0) AS complaints_sev2_3m,
-    COALESCE(c.complaints_sev3_3m, 0) AS complaints_sev3_3m,
-    COALESCE(c.complaints_sev1_6m, 0) AS complaints_sev1_6m,
-    COALESCE(c.complaints_sev2_6m, 0) AS complaints_sev2_6m,
-    COALESCE(c.complaints_sev3_6m, 0) AS complaints_sev3_6m,
-    COALESCE(c.fcr_failures_3m, 0) AS fcr_failures_3m,
-    COALESCE(c.fcr_failures_6m, 0) AS fcr_failures_6m,
-    COALESCE(c.complaints_open_at_end, 0) AS complaints_open_at_end
-FROM population AS p
-LEFT JOIN counts AS c ON c.msisdn = p.msisdn
+    msisdn,
+    COALESCE(complaints_1m, 0) AS complaints_1m,
+    COALESCE(complaints_3m, 0) AS complaints_3m,
+    COALESCE(complaints_6m, 0) AS complaints_6m,
+    COALESCE(complaints_network_1m, 0) AS complaints_network_1m,
+    COALESCE(complaints_billing_1m, 0) AS complaints_billing_1m,
+    COALESCE(complaints_marketing_1m, 0) AS complaints_marketing_1m,
+    COALESCE(complaints_service_1m, 0) AS complaints_service_1m,
+    COALESCE(complaints_other_1m, 0) AS complaints_other_1m,
+    COALESCE(complaints_network_3m, 0) AS complaints_network_3m,
+    COALESCE(complaints_billing_3m, 0) AS complaints_billing_3m,
+    COALESCE(complaints_marketing_3m, 0) AS complaints_marketing_3m,
+    COALESCE(complaints_service_3m, 0) AS complaints_service_3m,
+    COALESCE(complaints_other_3m, 0) AS complaints_other_3m,
+    COALESCE(complaints_network_6m, 0) AS complaints_network_6m,
+    COALESCE(complaints_billing_6m, 0) AS complaints_billing_6m,
+    COALESCE(complaints_marketing_6m, 0) AS complaints_marketing_6m,
+    COALESCE(complaints_service_6m, 0) AS complaints_service_6m,
+    COALESCE(complaints_other_6m, 0) AS complaints_other_6m,
+    COALESCE(complaints_sev1_1m, 0) AS complaints_sev1_1m,
+    COALESCE(complaints_sev2_1m, 0) AS complaints_sev2_1m,
+    COALESCE(complaints_sev3_1m, 0) AS complaints_sev3_1m,
+    COALESCE(complaints_sev1_3m, 0) AS complaints_sev1_3m,
+    COALESCE(complaints_sev2_3m, 0) AS complaints_sev2_3m,
+    COALESCE(complaints_sev3_3m, 0) AS complaints_sev3_3m,
+    COALESCE(complaints_sev1_6m, 0) AS complaints_sev1_6m,
+    COALESCE(complaints_sev2_6m, 0) AS complaints_sev2_6m,
+    COALESCE(complaints_sev3_6m, 0) AS complaints_sev3_6m,
+    COALESCE(fcr_failures_3m, 0) AS fcr_failures_3m,
+    COALESCE(fcr_failures_6m, 0) AS fcr_failures_6m,
+    COALESCE(complaints_open_at_end, 0) AS complaints_open_at_end
+FROM feature_inputs

@@ -1,11 +1,12 @@
 -- name: feat_incidents
 -- grain: one row per subscriber in the population
 -- description: >
---   Incident exposure from incident_hits: weighted outage/degradation hours in the as-of month and
+--   Incident exposure (incident_window, from base_incident_hits): weighted outage/degradation hours in the as-of month and
 --   over 3 months, a severity-weighted exposure score, and counts of incidents hit by type.
---   Subscribers no incident touched get 0.
--- depends_on: [population, incident_hits]
--- materialized: table
+--   Subscribers no incident touched get 0. Hours are exact integer sums of weighted nanoseconds
+--   divided once by 3600 x 1e9.
+-- depends_on: [feature_inputs]
+-- materialized: view
 -- catalog: true
 -- columns:
 --   msisdn: key | mobile number | 手机号码
@@ -22,52 +23,19 @@
 --   system_failure_hits_1m: numeric | system failures that hit the subscriber in the as-of month | 当月受系统故障影响次数
 --   system_failure_hits_3m: numeric | system failures that hit the subscriber, 3 months | 近3个月受系统故障影响次数
 --   max_incident_severity_3m: numeric | highest severity of the incidents that hit, 3 months (0 = none) | 近3个月所受事件最高严重程度
-WITH per_incident AS (
-    -- one row per subscriber and incident: traffic-weighted hours in the as-of month and in 3 months
-    SELECT
-        msisdn,
-        incident_id,
-        type,
-        MAX(severity) AS severity,
-        MAX(CASE WHEN k = 0 THEN 1 ELSE 0 END) AS in_1m,
-        SUM(CASE WHEN k = 0 THEN hours * weight ELSE 0 END) AS hours_1m,
-        SUM(hours * weight) AS hours_3m
-    FROM incident_hits
-    GROUP BY msisdn, incident_id, type
-),
-exposure AS (
-    SELECT
-        msisdn,
-        SUM(CASE WHEN type = 'network_outage' THEN hours_1m ELSE 0 END) AS outage_hours_1m,
-        SUM(CASE WHEN type = 'network_degradation' THEN hours_1m ELSE 0 END) AS degradation_hours_1m,
-        SUM(CASE WHEN type = 'network_outage' THEN hours_3m ELSE 0 END) AS outage_hours_3m,
-        SUM(CASE WHEN type = 'network_degradation' THEN hours_3m ELSE 0 END) AS degradation_hours_3m,
-        SUM(CASE WHEN type IN ('network_outage', 'network_degradation') THEN hours_1m * severity ELSE 0 END) AS network_exposure_1m,
-        SUM(CASE WHEN type IN ('network_outage', 'network_degradation') THEN hours_3m * severity ELSE 0 END) AS network_exposure_3m,
-        SUM(in_1m) AS incidents_hit_1m,
-        COUNT(*) AS incidents_hit_3m,
-        SUM(CASE WHEN type = 'billing_error' THEN in_1m ELSE 0 END) AS billing_error_hits_1m,
-        SUM(CASE WHEN type = 'billing_error' THEN 1 ELSE 0 END) AS billing_error_hits_3m,
-        SUM(CASE WHEN type = 'system_failure' THEN in_1m ELSE 0 END) AS system_failure_hits_1m,
-        SUM(CASE WHEN type = 'system_failure' THEN 1 ELSE 0 END) AS system_failure_hits_3m,
-        MAX(severity) AS max_incident_severity_3m
-    FROM per_incident
-    GROUP BY msisdn
-)
 SELECT
-    p.msisdn,
-    COALESCE(e.outage_hours_1m, 0) AS outage_hours_1m,
-    COALESCE(e.degradation_hours_1m, 0) AS degradation_hours_1m,
-    COALESCE(e.outage_hours_3m, 0) AS outage_hours_3m,
-    COALESCE(e.degradation_hours_3m, 0) AS degradation_hours_3m,
-    COALESCE(e.network_exposure_1m, 0) AS network_exposure_1m,
-    COALESCE(e.network_exposure_3m, 0) AS network_exposure_3m,
-    COALESCE(e.incidents_hit_1m, 0) AS incidents_hit_1m,
-    COALESCE(e.incidents_hit_3m, 0) AS incidents_hit_3m,
-    COALESCE(e.billing_error_hits_1m, 0) AS billing_error_hits_1m,
-    COALESCE(e.billing_error_hits_3m, 0) AS billing_error_hits_3m,
-    COALESCE(e.system_failure_hits_1m, 0) AS system_failure_hits_1m,
-    COALESCE(e.system_failure_hits_3m, 0) AS system_failure_hits_3m,
-    COALESCE(e.max_incident_severity_3m, 0) AS max_incident_severity_3m
-FROM population AS p
-LEFT JOIN exposure AS e ON e.msisdn = p.msisdn
+    msisdn,
+    CAST(COALESCE(outage_1m, 0) AS DOUBLE) / 3600000000000 AS outage_hours_1m,
+    CAST(COALESCE(degradation_1m, 0) AS DOUBLE) / 3600000000000 AS degradation_hours_1m,
+    CAST(COALESCE(outage_3m, 0) AS DOUBLE) / 3600000000000 AS outage_hours_3m,
+    CAST(COALESCE(degradation_3m, 0) AS DOUBLE) / 3600000000000 AS degradation_hours_3m,
+    CAST(COALESCE(network_1m, 0) AS DOUBLE) / 3600000000000 AS network_exposure_1m,
+    CAST(COALESCE(network_3m, 0) AS DOUBLE) / 3600000000000 AS network_exposure_3m,
+    COALESCE(incidents_hit_1m, 0) AS incidents_hit_1m,
+    COALESCE(incidents_hit_3m, 0) AS incidents_hit_3m,
+    COALESCE(billing_error_hits_1m, 0) AS billing_error_hits_1m,
+    COALESCE(billing_error_hits_3m, 0) AS billing_error_hits_3m,
+    COALESCE(system_failure_hits_1m, 0) AS system_failure_hits_1m,
+    COALESCE(system_failure_hits_3m, 0) AS system_failure_hits_3m,
+    COALESCE(max_incident_severity_3m, 0) AS max_incident_severity_3m
+FROM feature_inputs

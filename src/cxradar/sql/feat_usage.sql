@@ -6,8 +6,11 @@
 --   least-squares slope against the month number (per month; NULL with fewer than 2 months), the
 --   month-over-month change (NULL when the line did not exist the month before), call forwarding
 --   in each of the last 3 months, and 3-month rates. Ratios are NULL when the denominator is 0.
--- depends_on: [usage_spine]
--- materialized: table
+--   The line's active months of the window come from its join month (n6, n3); sums come from
+--   usage_window in fixed-point integers, and each feature is one division of exact integers
+--   (the slope from n, sum k, sum k^2, sum y and sum k*y), so it is the same on every engine.
+-- depends_on: [feature_inputs]
+-- materialized: view
 -- catalog: true
 -- columns:
 --   msisdn: key | mobile number | 手机号码
@@ -46,38 +49,39 @@
 --   incoming_outgoing_ratio_3m: numeric | incoming to outgoing calls ratio, 3 months | 近3月被叫/主叫次数比
 SELECT
     msisdn,
-    COUNT(*) AS active_months_6m,
-    SUM(CASE WHEN has_usage THEN 1 ELSE 0 END) AS usage_months_6m,
-    AVG(spend) AS avg_spend_6m,
-    AVG(CASE WHEN k < 3 THEN spend END) AS avg_spend_3m,
-    AVG(CASE WHEN k < 3 THEN spend END) / NULLIF(AVG(spend), 0) AS spend_ratio_3m_6m,
-    REGR_SLOPE(spend, -k) AS spend_slope_6m,
-    SUM(CASE WHEN k = 0 THEN spend END) - SUM(CASE WHEN k = 1 THEN spend END) AS spend_mom_change,
-    AVG(voice_minutes) AS avg_minutes_6m,
-    AVG(CASE WHEN k < 3 THEN voice_minutes END) AS avg_minutes_3m,
-    AVG(CASE WHEN k < 3 THEN voice_minutes END) / NULLIF(AVG(voice_minutes), 0) AS minutes_ratio_3m_6m,
-    REGR_SLOPE(voice_minutes, -k) AS minutes_slope_6m,
-    SUM(CASE WHEN k = 0 THEN voice_minutes END) - SUM(CASE WHEN k = 1 THEN voice_minutes END) AS minutes_mom_change,
-    AVG(data_mb) AS avg_data_6m,
-    AVG(CASE WHEN k < 3 THEN data_mb END) AS avg_data_3m,
-    AVG(CASE WHEN k < 3 THEN data_mb END) / NULLIF(AVG(data_mb), 0) AS data_ratio_3m_6m,
-    REGR_SLOPE(data_mb, -k) AS data_slope_6m,
-    SUM(CASE WHEN k = 0 THEN data_mb END) - SUM(CASE WHEN k = 1 THEN data_mb END) AS data_mom_change,
-    SUM(CASE WHEN k = 0 THEN call_forward_count ELSE 0 END) AS call_forward_m1,
-    SUM(CASE WHEN k = 1 THEN call_forward_count ELSE 0 END) AS call_forward_m2,
-    SUM(CASE WHEN k = 2 THEN call_forward_count ELSE 0 END) AS call_forward_m3,
-    SUM(CASE WHEN k < 3 THEN offnet_minutes END) / NULLIF(SUM(CASE WHEN k < 3 THEN onnet_minutes END), 0) AS offnet_onnet_ratio_3m,
-    SUM(CASE WHEN k = 0 THEN voice_minutes ELSE 0 END) AS total_minutes_m1,
-    SUM(CASE WHEN k = 0 THEN missed_calls ELSE 0 END) AS missed_calls_m1,
-    SUM(CASE WHEN k < 3 THEN missed_calls ELSE 0 END) AS missed_calls_3m,
-    SUM(CASE WHEN k = 0 THEN roaming_days ELSE 0 END) AS roaming_days_m1,
-    SUM(CASE WHEN k < 3 THEN roaming_days ELSE 0 END) AS roaming_days_3m,
-    SUM(CASE WHEN k = 0 THEN data_mb ELSE 0 END) AS data_mb_m1,
-    SUM(CASE WHEN k = 0 THEN sms_count ELSE 0 END) AS sms_count_m1,
-    SUM(CASE WHEN k = 0 THEN dropped_calls ELSE 0 END) AS dropped_calls_m1,
-    SUM(CASE WHEN k < 3 THEN dropped_calls ELSE 0 END) AS dropped_calls_3m,
-    100.0 * SUM(CASE WHEN k < 3 THEN dropped_calls ELSE 0 END) / NULLIF(SUM(CASE WHEN k < 3 THEN incoming_calls + outgoing_calls END), 0) AS dropped_per_100_calls_3m,
-    100.0 * SUM(CASE WHEN k < 3 THEN dropped_calls ELSE 0 END) / NULLIF(SUM(CASE WHEN k < 3 THEN voice_minutes END), 0) AS dropped_per_100_minutes_3m,
-    CAST(SUM(CASE WHEN k < 3 THEN incoming_calls END) AS DOUBLE) / NULLIF(SUM(CASE WHEN k < 3 THEN outgoing_calls END), 0) AS incoming_outgoing_ratio_3m
-FROM usage_spine
-GROUP BY msisdn
+    CAST(n6 AS BIGINT) AS active_months_6m,
+    CAST(rows_6m AS BIGINT) AS usage_months_6m,
+    CAST(spend_6m AS DOUBLE) / CAST(NULLIF(100 * n6, 0) AS DOUBLE) AS avg_spend_6m,
+    CAST(spend_3m AS DOUBLE) / CAST(NULLIF(100 * n3, 0) AS DOUBLE) AS avg_spend_3m,
+    CAST(spend_3m * n6 AS DOUBLE) / CAST(NULLIF(spend_6m * n3, 0) AS DOUBLE) AS spend_ratio_3m_6m,
+    -- slope on x = -k: (n sum xy - sum x sum y) / (n sum x^2 - (sum x)^2)
+    --   = (sum k sum y - n sum ky) / slope_den, NULL for a single month (usage_window)
+    CAST(sum_k * spend_6m - n6 * spend_k AS DOUBLE) / CAST(NULLIF(100 * slope_den, 0) AS DOUBLE) AS spend_slope_6m,
+    CASE WHEN n6 >= 2 THEN CAST(spend_m1 - spend_m2 AS DOUBLE) / 100 END AS spend_mom_change,
+    CAST(minutes_6m AS DOUBLE) / CAST(NULLIF(1000 * n6, 0) AS DOUBLE) AS avg_minutes_6m,
+    CAST(minutes_3m AS DOUBLE) / CAST(NULLIF(1000 * n3, 0) AS DOUBLE) AS avg_minutes_3m,
+    CAST(minutes_3m * n6 AS DOUBLE) / CAST(NULLIF(minutes_6m * n3, 0) AS DOUBLE) AS minutes_ratio_3m_6m,
+    CAST(sum_k * minutes_6m - n6 * minutes_k AS DOUBLE) / CAST(NULLIF(1000 * slope_den, 0) AS DOUBLE) AS minutes_slope_6m,
+    CASE WHEN n6 >= 2 THEN CAST(minutes_m1 - minutes_m2 AS DOUBLE) / 1000 END AS minutes_mom_change,
+    CAST(data_6m AS DOUBLE) / CAST(NULLIF(1000 * n6, 0) AS DOUBLE) AS avg_data_6m,
+    CAST(data_3m AS DOUBLE) / CAST(NULLIF(1000 * n3, 0) AS DOUBLE) AS avg_data_3m,
+    CAST(data_3m * n6 AS DOUBLE) / CAST(NULLIF(data_6m * n3, 0) AS DOUBLE) AS data_ratio_3m_6m,
+    CAST(sum_k * data_6m - n6 * data_k AS DOUBLE) / CAST(NULLIF(1000 * slope_den, 0) AS DOUBLE) AS data_slope_6m,
+    CASE WHEN n6 >= 2 THEN CAST(data_m1 - data_m2 AS DOUBLE) / 1000 END AS data_mom_change,
+    call_forward_m1,
+    call_forward_m2,
+    call_forward_m3,
+    CAST(offnet_3m AS DOUBLE) / CAST(NULLIF(onnet_3m, 0) AS DOUBLE) AS offnet_onnet_ratio_3m,
+    CAST(minutes_m1 AS DOUBLE) / 1000 AS total_minutes_m1,
+    missed_m1 AS missed_calls_m1,
+    missed_3m AS missed_calls_3m,
+    roaming_m1 AS roaming_days_m1,
+    roaming_3m AS roaming_days_3m,
+    CAST(data_m1 AS DOUBLE) / 1000 AS data_mb_m1,
+    sms_m1 AS sms_count_m1,
+    dropped_m1 AS dropped_calls_m1,
+    dropped_3m AS dropped_calls_3m,
+    CAST(100 * dropped_3m AS DOUBLE) / CAST(NULLIF(calls_3m, 0) AS DOUBLE) AS dropped_per_100_calls_3m,
+    CAST(100000 * dropped_3m AS DOUBLE) / CAST(NULLIF(minutes_3m, 0) AS DOUBLE) AS dropped_per_100_minutes_3m,
+    CAST(incoming_3m AS DOUBLE) / CAST(NULLIF(outgoing_3m, 0) AS DOUBLE) AS incoming_outgoing_ratio_3m
+FROM feature_inputs

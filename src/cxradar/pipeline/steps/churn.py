@@ -32,11 +32,11 @@ from cxradar.churn.model import churn_estimator, model_columns
 from cxradar.churn.multisim import MULTI_SIM_COLUMNS, multi_sim_flags
 from cxradar.churn.score import CHURNER_COLUMNS, feature_labels, mask_msisdn
 from cxradar.churn.step import plan_months
-from cxradar.engine.base import ShardInput, ShardStep
+from cxradar.engine.base import Engine, ShardInput, ShardStep
 from cxradar.engine.files import atomic_write_text
 from cxradar.errors import DataError, ModelError
+from cxradar.features.exposure import build_incident_exposure
 from cxradar.identify.config import PotentialConfig
-from cxradar.identify.incidents import incident_hits
 from cxradar.identify.predicted import FittedIdentifier, train_identifier
 from cxradar.models import kind_of, reasons_from_contributions, save_model
 from cxradar.months import month_bounds, month_shift
@@ -132,14 +132,11 @@ def _rows_shard(
     last: str,
     config: ChurnConfig,
     identifier: FittedIdentifier | None,
-    potential: PotentialConfig,
-    incidents: pd.DataFrame,
     schema: pa.Schema,
     with_signals: bool,
 ) -> dict[str, pd.DataFrame]:
-    subs, usage, cells = frames["subscribers"], frames["usage"], frames["subscriber_cells"]
-    membership = frames["membership"]
-    cell_month = pd.to_datetime(cells["month"])
+    subs, usage, membership = frames["subscribers"], frames["usage"], frames["membership"]
+    exposures = frames["exposure"]
     horizon = config.horizon_months
     parts, excluded = [], []
     for month in months:
@@ -147,16 +144,8 @@ def _rows_shard(
         if with_signals:
             ids = feats["msisdn"].astype(str)
             members = set(membership.loc[membership["month"] == month, "msisdn"].astype(str))
-            start = month_bounds(month_shift(month, -(potential.incident_window_months - 1)))[0]
-            end = month_bounds(month)[1]
-            hits = incident_hits(
-                month,
-                incidents=incidents,
-                subscriber_cells=cells.loc[(cell_month >= start) & (cell_month < end)],
-                subscribers=subs,
-                config=potential,
-            )
-            exposure = ids.map(hits.set_index(hits["msisdn"].astype(str))["exposure"]).fillna(0.0)
+            of_month = exposures.loc[exposures["month"] == month]
+            exposure = ids.map(of_month.set_index(of_month["msisdn"].astype(str))["exposure"]).fillna(0.0)
             prob = (
                 identifier.score(feats)
                 if identifier is not None and len(feats)
@@ -340,6 +329,20 @@ def _date(month: str, shift: int = 0) -> str:
     return f"DATE '{month_bounds(month_shift(month, shift))[0]:%Y-%m-%d}'"
 
 
+def _exposure_by_month(engine: Engine, months: list[str], potential: PotentialConfig) -> None:
+    """Relation ``churn_in_exposure`` (month, msisdn, exposure): each as-of month's total incident
+    exposure, by the identification step's SQL (``incident_exposure.sql``)."""
+    parts = []
+    for month in months:
+        name = build_incident_exposure(
+            engine, month, potential, name="churn_exposure_" + month.replace("-", "_")
+        )
+        parts.append(
+            f"SELECT '{month}' AS month, msisdn, SUM(exposure) AS exposure FROM {name} GROUP BY msisdn"
+        )
+    engine.create_table("churn_in_exposure", " UNION ALL ".join(parts))
+
+
 def churn_step(ctx: RunContext) -> dict[str, Any]:
     """Train on the churn table's training months (sampled), score the month, alert on groups."""
     engine, cfg, month = ctx.engine, ctx.churn_config, ctx.month
@@ -363,21 +366,18 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
         "churn_in_usage",
         f"SELECT * FROM usage_monthly WHERE month >= {_date(months[0], -5)} AND month < {_date(months[-1], cfg.horizon_months + 1)}",
     )
-    engine.create_view(
-        "churn_in_cells",
-        "SELECT msisdn, month, cell_id, traffic_share FROM subscriber_cells "
-        f"WHERE month >= {_date(months[0], -(p.incident_window_months - 1))} AND month < {_date(months[-1], 1)}",
-    )
+    if with_signals:
+        _exposure_by_month(engine, months, p)
     inputs = {f"features_{m}": ShardInput(ctx.features[m]) for m in months}
     inputs.update(
         {
             "subscribers": ShardInput("churn_in_subscribers"),
             "usage": ShardInput("churn_in_usage", order_by=("msisdn", "month")),
-            "subscriber_cells": ShardInput("churn_in_cells", order_by=("msisdn", "month", "cell_id")),
             "membership": ShardInput("pool_membership", order_by=("msisdn", "month")),
         }
     )
-    incidents = engine.fetch("SELECT * FROM incidents ORDER BY id")
+    if with_signals:
+        inputs["exposure"] = ShardInput("churn_in_exposure", order_by=("msisdn", "month"))
     rows_step = ShardStep(
         "churn_rows",
         partial(
@@ -387,8 +387,6 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
             last=last,
             config=cfg,
             identifier=identifier,
-            potential=p,
-            incidents=incidents,
             schema=schema,
             with_signals=with_signals,
         ),

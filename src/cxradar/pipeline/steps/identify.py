@@ -19,8 +19,9 @@ import pyarrow as pa
 
 from cxradar.engine.base import ShardInput, ShardStep
 from cxradar.features import feature_catalog
+from cxradar.features.exposure import build_incident_exposure
 from cxradar.identify.config import PotentialConfig
-from cxradar.identify.incidents import incident_hits
+from cxradar.identify.incidents import summarise_hits
 from cxradar.identify.potential import describe_potential, flag_kinds
 from cxradar.identify.predicted import FittedIdentifier, train_identifier
 from cxradar.identify.silent import channel_silent
@@ -94,7 +95,6 @@ def _potential_shard(
     month: str,
     fitted: FittedIdentifier,
     config: PotentialConfig,
-    incidents: pd.DataFrame,
     labels: dict[str, dict[str, str]],
 ) -> dict[str, pd.DataFrame]:
     feats, subs = frames["features"], frames["subscribers"]
@@ -107,13 +107,9 @@ def _potential_shard(
         surveys=frames["surveys"],
         window_months=config.silent_window_months,
     )
-    hits = incident_hits(
-        month,
-        incidents=incidents,
-        subscriber_cells=frames["subscriber_cells"],
-        subscribers=subs,
-        config=config,
-    )
+    exposure = frames["exposure"].astype({"cells": "object", "district": "object"})
+    exposure[["cells", "district"]] = exposure[["cells", "district"]].fillna("")
+    hits = summarise_hits(exposure.assign(start=pd.to_datetime(exposure["start"])))
     _, end = month_bounds(month)
     gone = subs.loc[(subs["status"].astype(str) == "churned") & (pd.to_datetime(subs["status_date"]) < end)]
     exclude = set(frames["pool"]["msisdn"].astype(str)) | set(gone["msisdn"].astype(str))
@@ -144,7 +140,6 @@ def identify_potential_step(ctx: RunContext) -> dict[str, Any]:
     """Score every subscriber; flag the silent, incident-hit and model-predicted outside the pool."""
     engine, p, month = ctx.engine, ctx.config.potential, ctx.month
     silent_start, _ = month_bounds(month_shift(month, -(p.silent_window_months - 1)))
-    cells_start, _ = month_bounds(month_shift(month, -(p.incident_window_months - 1)))
     _, end = month_bounds(month)
     for name, table, column in (
         ("potential_in_contacts", "contacts", '"at"'),
@@ -157,14 +152,9 @@ def identify_potential_step(ctx: RunContext) -> dict[str, Any]:
             f"WHERE {column} >= {_lit(silent_start)} AND {column} < {_lit(end)}",
         )
     engine.create_view(
-        "potential_in_cells",
-        "SELECT msisdn, month, cell_id, traffic_share FROM subscriber_cells "
-        f"WHERE month >= DATE '{cells_start:%Y-%m-%d}' AND month < DATE '{end:%Y-%m-%d}'",
-    )
-    engine.create_view(
         "potential_in_subscribers", "SELECT msisdn, district, status, status_date FROM subscribers"
     )
-    incidents = engine.fetch("SELECT * FROM incidents ORDER BY id")
+    build_incident_exposure(engine, month, p, name="potential_in_exposure")
     step = ShardStep(
         name="potential",
         function=partial(
@@ -172,7 +162,6 @@ def identify_potential_step(ctx: RunContext) -> dict[str, Any]:
             month=month,
             fitted=ctx.results["model"],
             config=p,
-            incidents=incidents,
             labels=_labels(),
         ),
         inputs={
@@ -180,7 +169,7 @@ def identify_potential_step(ctx: RunContext) -> dict[str, Any]:
             "contacts": ShardInput("potential_in_contacts"),
             "complaints": ShardInput("potential_in_complaints"),
             "surveys": ShardInput("potential_in_surveys"),
-            "subscriber_cells": ShardInput("potential_in_cells", order_by=("msisdn", "month", "cell_id")),
+            "exposure": ShardInput("potential_in_exposure", order_by=("msisdn", "incident_id")),
             "subscribers": ShardInput("potential_in_subscribers"),
             "pool": ShardInput("pool_current", columns=("msisdn",)),
         },
