@@ -14,7 +14,7 @@ from tests.contract.conftest import AS_OF
 
 from cxradar.cli import cli
 from cxradar.contract import load_contract, render_contract_markdown, validate_dir
-from cxradar.errors import ConfigError
+from cxradar.errors import ConfigError, OutputError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,6 +127,10 @@ def test_simulator_output_validates_without_quarantine(tmp_path: Path) -> None:
 
 def test_out_folder_may_not_contain_the_input(make_data: Callable[..., Path]) -> None:
     data = make_data()
-    with pytest.raises(ConfigError, match="replaced as a whole"):
+    with pytest.raises(OutputError, match="contains the input"):
         validate_dir(data, data.parent)
+    with pytest.raises(OutputError, match="is the input"):
+        validate_dir(data, data)
+    with pytest.raises(OutputError, match="keeps table 'subscribers'"):
+        validate_dir(data, data / "subscribers")
     assert (data / "subscribers.csv").exists()
