@@ -40,7 +40,7 @@ def care() -> None:
     "--data",
     "data_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The data folder (subscribers, contacts, usage_monthly, care_actions).",
 )
 @click.option(
@@ -157,7 +157,15 @@ def lists(run_dir: Path, month: str, out_dir: Path, id_mode: str, salt: str, fmt
 
 
 def _pending_files(run_dir: Path) -> list[Path]:
-    return sorted((run_dir / "care").glob("*/pending_care.parquet"))
+    from cxradar.errors import StateError
+
+    files = sorted((run_dir / "care").glob("*/pending_care.parquet"))
+    if not files:
+        raise StateError(
+            f"{run_dir} holds no care/*/pending_care.parquet: it is not a run folder with care assigned",
+            fix="pass the RUN_DIR of 'cxradar run' (or run 'cxradar care assign' first)",
+        )
+    return files
 
 
 @care.command("pending")
@@ -234,7 +242,7 @@ def deliver(
             "give --msisdn and --channel, or --contacts FILE", fix="see cxradar care deliver --help"
         )
     when = pd.Timestamp(at) if at else pd.Timestamp.now().floor("s")
-    table = read_table(contacts) if contacts is not None else None
+    table = read_table(contacts, table="contacts", columns=("msisdn", "at", "channel")) if contacts else None
     changed = 0
     for path in _pending_files(run_dir):
         before = pd.read_parquet(path)

@@ -116,7 +116,13 @@ def model() -> None:
 @_positive
 @_id
 @_kind
-@click.option("--folds", default=5, show_default=True, help="Number of stratified folds.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Number of stratified folds (2 or more).",
+)
 @_drop
 @_seed
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (means over folds).")

@@ -36,9 +36,27 @@ __all__ = ["run"]
     default=None,
     help="Identification settings (default: conf/identify.yaml).",
 )
+@click.option(
+    "--wide-table",
+    type=click.Path(path_type=Path, exists=True),
+    help="The operator's one-row-per-subscriber wide table (用户宽表), CSV or Parquet; "
+    "subscribers and usage_monthly are built from it (needs --mapping).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="YAML mapping of contract columns to the wide table's columns (see conf/widetable/example.yaml).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def run(
-    data_dir: Path, month: str, run_dir: Path, model_kind: str, config: Path | None, as_json: bool
+    data_dir: Path,
+    month: str,
+    run_dir: Path,
+    model_kind: str,
+    config: Path | None,
+    wide_table: Path | None,
+    mapping: Path | None,
+    as_json: bool,
 ) -> None:
     """Run the monthly cycle on DATA_DIR for one month and write the results to RUN_DIR.
 
@@ -52,12 +70,17 @@ def run(
     Example:
       cxradar run demo-output/data --month 2026-09 --out demo-output/run
       cxradar run demo-output/data --month 2026-10 --out demo-output/run --model gbm
+      cxradar run data/ --wide-table kuanbiao.csv --mapping conf/widetable/example.yaml \\
+          --month 2026-10 --out runs
 
     \b
     Writes into RUN_DIR (each file atomically):
       pool.parquet, pool_history.parquet, potential_dissatisfied.parquet,
       model_report.json, summary.json, validated/, features/YYYY-MM.parquet
     The pool history carries over: process months in order; re-running the last month replaces it.
+    RUN_DIR may not be DATA_DIR or contain it (the operator's tables are never overwritten).
+    With --wide-table, subscribers and usage_monthly come from the wide table, the other tables
+    from DATA_DIR (docs/data-contract.md#wide-table).
     Score the run with: cxradar evaluate RUN_DIR --truth DATA_DIR/truth
     """
     from cxradar.pipeline import STEPS, run_month
@@ -68,7 +91,16 @@ def run(
         def advance(step: str, done: int, total: int) -> None:
             bar.update(task, completed=done, description=f"run {month}: {step}")
 
-        summary = run_month(data_dir, month, run_dir, config=config, model_kind=model_kind, progress=advance)
+        summary = run_month(
+            data_dir,
+            month,
+            run_dir,
+            config=config,
+            model_kind=model_kind,
+            progress=advance,
+            wide_table=wide_table,
+            mapping=mapping,
+        )
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return

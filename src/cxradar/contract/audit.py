@@ -357,7 +357,9 @@ def audit_table(
     for name in (typed, bad_rows, bad_view):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     bad_lines = len(source.bad_lines)
-    return AuditResult(rows_in + bad_lines, accepted, quarantined + bad_lines, entries, warnings, notes, months)
+    return AuditResult(
+        rows_in + bad_lines, accepted, quarantined + bad_lines, entries, warnings, notes, months
+    )
 
 
 _ENTRY_SCHEMA = pa.schema(

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 __all__ = [
     "BOOLEAN_FALSE",
-    "DEFAULT_NULLS",
     "BOOLEAN_TRUE",
+    "DEFAULT_NULLS",
     "SQL_TYPES",
     "parse_sql",
     "quote_ident",
@@ -169,9 +169,7 @@ def _text(ref: str, contract_type: str, nulls: tuple[str, ...]) -> str:
     raise ValueError(contract_type)
 
 
-def parse_sql(
-    ref: str, source_type: str, contract_type: str, nulls: tuple[str, ...] = DEFAULT_NULLS
-) -> str:
+def parse_sql(ref: str, source_type: str, contract_type: str, nulls: tuple[str, ...] = DEFAULT_NULLS) -> str:
     """SQL turning the raw column ``ref`` (DuckDB type ``source_type``) into ``contract_type``;
     NULL when the value is missing *or* does not parse (tell them apart with :func:`raw_null_sql`)."""
     kind = _kind(source_type)

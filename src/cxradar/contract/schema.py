@@ -155,7 +155,8 @@ def _column(raw: dict[str, Any], where: str) -> Column:
 def _null_tokens(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(
-            f"{where}: null_tokens must be a list of quoted strings", fix='write e.g. null_tokens: ["", "NULL"]'
+            f"{where}: null_tokens must be a list of quoted strings",
+            fix='write e.g. null_tokens: ["", "NULL"]',
         )
     return tuple(value)
 

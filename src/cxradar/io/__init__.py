@@ -25,6 +25,7 @@ from cxradar.io.atomic import (
     atomic_write_json,
     atomic_write_parquet,
     atomic_write_text,
+    filesystem_error,
     output_error,
 )
 from cxradar.io.csvfile import (
@@ -65,6 +66,7 @@ __all__ = [
     "check_parquet",
     "csv_batches",
     "detect_encoding",
+    "filesystem_error",
     "find_table_file",
     "guard_output",
     "inspect_csv",

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from cxradar.errors import OutputError
+from cxradar.errors import CxradarError, OutputError, UnreadableFileError
 
 __all__ = [
     "atomic_files",
@@ -43,6 +43,7 @@ __all__ = [
     "atomic_write_json",
     "atomic_write_parquet",
     "atomic_write_text",
+    "filesystem_error",
     "output_error",
 ]
 
@@ -64,6 +65,19 @@ def output_error(path: Path, error: OSError) -> OutputError:
     where = error.filename or path
     fix = _FIXES.get(error.errno or 0, "check the path, its permissions and the free disk space")
     return OutputError(f"cannot write {where}: {error.strerror or error}", fix=fix)
+
+
+def filesystem_error(error: OSError) -> CxradarError:
+    """A one-line user error for an ``OSError`` that escaped a command (a path that does not
+    exist, a folder where a file was expected, no permission, a full disk)."""
+    where = error.filename or "a file"
+    if isinstance(error, FileNotFoundError):
+        return UnreadableFileError(f"{where} does not exist", fix="check the path and the file name")
+    if isinstance(error, IsADirectoryError):
+        return UnreadableFileError(f"{where} is a folder, not a file", fix="pass the file itself")
+    if isinstance(error, NotADirectoryError):
+        return UnreadableFileError(f"{where} is a file, not a folder", fix="pass a folder")
+    return output_error(Path(str(where)), error)
 
 
 def _make_parent(path: Path) -> None:

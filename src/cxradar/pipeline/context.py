@@ -39,6 +39,8 @@ class RunContext:
     config: IdentifyConfig
     model_kind: str = "logit"
     engine: str = "duckdb"
+    wide_table: Path | None = None  # wide-table mode: the operator's 用户宽表 and its mapping
+    mapping: Path | None = None
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)

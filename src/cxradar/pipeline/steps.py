@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from cxradar.contract import validate_dir
+from cxradar.contract.report import check_month_covered
 from cxradar.engine.files import atomic_write_parquet, atomic_write_text
 from cxradar.errors import DataQualityError
 from cxradar.features import build_features, feature_catalog
@@ -51,20 +52,21 @@ __all__ = [
 _TABLES = ("subscribers", "complaints", "contacts", "surveys", "care_actions", "incidents")
 
 
-def _fingerprint(data_dir: Path) -> str:
+def _fingerprint(data_dir: Path, *extra: Path | None) -> str:
     files = sorted(p for p in data_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
     parts = [
         f"{p.relative_to(data_dir)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
         for p in files
         if p.suffix in (".parquet", ".csv") and "truth" not in p.parts
     ]
+    parts += [f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in extra if p is not None]
     return hashlib.sha256("\n".join([str(data_dir.resolve()), *parts]).encode()).hexdigest()
 
 
 def validate_inputs(ctx: RunContext) -> None:
     """Validate DATA_DIR into RUN_DIR/validated, or reuse it when the inputs are unchanged."""
     stamp_file = ctx.run_dir / "validated.fingerprint.json"
-    stamp = _fingerprint(ctx.data_dir)
+    stamp = _fingerprint(ctx.data_dir, ctx.wide_table, ctx.mapping)
     report_file = ctx.run_dir / "validated" / "validation_report.json"
     reused = (
         report_file.is_file()
@@ -72,7 +74,9 @@ def validate_inputs(ctx: RunContext) -> None:
         and json.loads(stamp_file.read_text())["sha256"] == stamp
     )
     if not reused:
-        report = validate_dir(ctx.data_dir, ctx.run_dir / "validated")
+        report = validate_dir(
+            ctx.data_dir, ctx.run_dir / "validated", wide_table=ctx.wide_table, mapping=ctx.mapping
+        )
         if not report.usable:
             raise DataQualityError(
                 f"the tables in {ctx.data_dir} are not usable: {'; '.join(report.reasons)}",
@@ -83,6 +87,7 @@ def validate_inputs(ctx: RunContext) -> None:
             cached.unlink()
         atomic_write_text(json.dumps({"sha256": stamp}), stamp_file)
     data = json.loads(report_file.read_text(encoding="utf-8"))
+    check_month_covered(data, ctx.month)  # before any feature file is written
     ctx.results["validation"] = {"reused": reused, "report": data}
 
 
