@@ -181,9 +181,12 @@ def pending(run_dir: Path, msisdn: str, at: str | None, as_json: bool) -> None:
     Reads RUN_DIR/care/*/pending_care.parquet; writes nothing.
     """
     from cxradar.care.pending import lookup_pending
+    from cxradar.io import read_frame
 
     when = pd.Timestamp(at) if at else pd.Timestamp.now()
-    found = [lookup_pending(pd.read_parquet(p), msisdn, when) for p in _pending_files(run_dir)]
+    found = [
+        lookup_pending(read_frame(p, table="pending_care"), msisdn, when) for p in _pending_files(run_dir)
+    ]
     rows = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     if as_json:
         records = (
@@ -236,6 +239,7 @@ def deliver(
     from cxradar.care.io import read_table, write_parquet
     from cxradar.care.pending import deliver_from_contacts, record_delivery, sync_care_actions
     from cxradar.errors import DataError
+    from cxradar.io import read_frame
 
     if contacts is None and not (msisdn and channel):
         raise DataError(
@@ -245,7 +249,7 @@ def deliver(
     table = read_table(contacts, table="contacts", columns=("msisdn", "at", "channel")) if contacts else None
     changed = 0
     for path in _pending_files(run_dir):
-        before = pd.read_parquet(path)
+        before = read_frame(path, table="pending_care")
         if table is not None:
             after = deliver_from_contacts(before, table)
         else:
@@ -258,5 +262,5 @@ def deliver(
         for name in ("care_plan.parquet", "care_actions.parquet"):
             target = path.parent / name
             if target.exists():
-                write_parquet(sync_care_actions(pd.read_parquet(target), after), target)
+                write_parquet(sync_care_actions(read_frame(target, table=target.stem), after), target)
     console.print(f"Recorded {changed} deliver{'y' if changed == 1 else 'ies'} 已记录{changed}条关怀触达。")

@@ -88,7 +88,7 @@ def train(data_dir: Path, month: str, out: Path, config_path: Path | None) -> No
     """
     from cxradar.churn import load_churn_config, train_churn
     from cxradar.churn.step import json_safe
-    from cxradar.engine.files import atomic_write_text
+    from cxradar.io import atomic_write_text
     from cxradar.models import save_model
 
     cfg = load_churn_config(config_path)
@@ -135,8 +135,8 @@ def score(data_dir: Path, month: str, model_path: Path, out: Path, config_path: 
     factors in en/zh), OUT/group_alerts.parquet and OUT/multi_sim.parquet, each atomically.
     """
     from cxradar.churn import churn_frames, load_churn_config, load_churn_tables, score_month
-    from cxradar.engine.files import atomic_write_parquet
     from cxradar.identify.labels import month_shift
+    from cxradar.io import atomic_write_parquet
     from cxradar.models import load_model
 
     cfg = load_churn_config(config_path)
@@ -176,9 +176,9 @@ def report(data_dir: Path, month: str, out: Path, config_path: Path | None) -> N
     Writes OUT/churn/{churners,group_alerts,multi_sim}.parquet, model.json and churn_report.json
     (definition, exclusions per month, validation, counts), each atomically.
     """
-    import pandas as pd
 
     from cxradar.churn import churn_step
+    from cxradar.io import read_frame
 
     with progress() as bar:
         task = bar.add_task(f"churn {month}", total=1)
@@ -194,7 +194,8 @@ def report(data_dir: Path, month: str, out: Path, config_path: Path | None) -> N
         console.print(_validation_table(result["validation"]))
     churn_dir = Path(out) / "churn"
     _print_lists(
-        pd.read_parquet(churn_dir / "churners.parquet"), pd.read_parquet(churn_dir / "group_alerts.parquet")
+        read_frame(churn_dir / "churners.parquet", table="churners"),
+        read_frame(churn_dir / "group_alerts.parquet", table="group_alerts"),
     )
     console.print(f"[bold green]churn report[/] -> {churn_dir / 'churn_report.json'}", soft_wrap=True)
 

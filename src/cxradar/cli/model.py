@@ -6,8 +6,6 @@ The commands parse options, read the table, delegate to :mod:`cxradar.models` an
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -16,6 +14,7 @@ from rich.table import Table
 
 from cxradar.cli._common import console, progress
 from cxradar.errors import DataError, UnreadableFileError
+from cxradar.io import atomic_write_csv, atomic_write_parquet, read_frame
 from cxradar.models import (
     KINDS,
     cross_validate,
@@ -46,24 +45,13 @@ HEADLINE = [
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV or Parquet table; blank cells stay missing."""
-    if not path.is_file():
+    """Read a CSV or Parquet table through :func:`cxradar.io.read_frame` (encoding checked over the
+    whole file, a bad line named; numbers typed, blank and null tokens missing)."""
+    if path.is_dir() and path.suffix.lower() not in (".parquet", ".pq"):
         raise UnreadableFileError(
-            f"table '{path}' does not exist", fix="pass the path of a .csv or .parquet file"
+            f"table '{path}' is a folder", fix="pass the path of a .csv or .parquet file"
         )
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if path.suffix.lower() in (".csv", ".txt"):
-            try:
-                return pd.read_csv(path, encoding="utf-8")
-            except UnicodeDecodeError:
-                return pd.read_csv(path, encoding="gb18030")
-    except (OSError, ValueError) as error:
-        raise UnreadableFileError(
-            f"table '{path}' cannot be read: {error}", fix="check the file is complete"
-        ) from error
-    raise UnreadableFileError(f"table '{path}' is not .csv or .parquet", fix="convert it to CSV or Parquet")
+    return read_frame(path, table=path.stem, fix="pass the path of a .csv or .parquet file")
 
 
 def _split(value: str | None) -> list[str]:
@@ -71,18 +59,10 @@ def _split(value: str | None) -> list[str]:
 
 
 def _write_atomic(frame: pd.DataFrame, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        if out.suffix.lower() == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    if out.suffix.lower() == ".csv":
+        atomic_write_csv(frame, out, bom=False)
+    else:
+        atomic_write_parquet(frame, out)
 
 
 _table_arg = click.argument("table", type=click.Path(path_type=Path))

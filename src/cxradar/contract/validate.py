@@ -319,9 +319,9 @@ def read_table(
             path = found
         source = open_source(con, path, table, encoding=encoding, staging=Path(scratch.name))
         if source.bad_lines:
-            bad = source.bad_lines[0]
+            line = source.bad_lines[0]
             raise DataQualityError(
-                f"{source.file} line {bad.line} (row {bad.row}) {bad.problem()}: {bad.text[:120]!r}",
+                f"{source.file} line {line.line} (row {line.row}) {line.problem()}: {line.text[:120]!r}",
                 fix="run cxradar validate on the folder (it quarantines such lines) and read the "
                 "accepted tables it writes",
             )

@@ -42,19 +42,10 @@ def mask_msisdn(values: pd.Series) -> pd.Series:
 
 
 def _read(tables_dir: Path, table: str) -> pd.DataFrame | None:
-    try:
-        contract = importlib.import_module("cxradar.contract")
-        reader = getattr(contract, "read_table", None)
-    except ImportError:  # pragma: no cover - the contract package is always there
-        reader = None
-    if reader is not None:
-        frame = reader(tables_dir, table)
-        return frame if len(frame.columns) else None
-    for suffix in (".parquet", ".csv"):
-        path = tables_dir / f"{table}{suffix}"
-        if path.exists():
-            return pd.read_parquet(path) if suffix == ".parquet" else pd.read_csv(path, dtype={"msisdn": str})
-    return None
+    from cxradar.contract import read_table  # typed per the contract, through cxradar.io
+
+    frame = read_table(tables_dir, table)
+    return frame if len(frame.columns) else None
 
 
 def load_survey_tables(tables_dir: Path) -> dict[str, pd.DataFrame]:

@@ -8,8 +8,6 @@ to the contract's types. Other helpers run their own SQL on the connection this 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +21,7 @@ from cxradar.engine.inputs import conform_sql, empty_sql
 from cxradar.engine.runner import Progress, materialise
 from cxradar.engine.sqlmodel import SqlModel
 from cxradar.errors import UnreadableFileError
+from cxradar.io import atomic_path
 
 __all__ = ["connect", "copy_to_parquet", "fetch_frame", "portable_select", "register_table", "run_models"]
 
@@ -131,16 +130,9 @@ def copy_to_parquet(
     con: duckdb.DuckDBPyConnection, relation: str, path: Path, order_by: str | None = None
 ) -> Path:
     """Write ``relation`` to ``path`` as Parquet, streamed by DuckDB, atomically (temp file in the
-    same folder, then ``os.replace``)."""
+    same folder, then ``os.replace``: :func:`cxradar.io.atomic_path`)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with atomic_path(path) as tmp:
         query = portable_select(con, relation, order_by)
         con.execute(f"COPY ({query}) TO {_sql_string(str(tmp))} (FORMAT parquet)")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path

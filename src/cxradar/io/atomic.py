@@ -127,7 +127,10 @@ def _write_with(path: Path, write: Callable[[Path], None]) -> Path:
 
 def atomic_write_bytes(data: bytes, path: Path) -> Path:
     """Write ``data`` to ``path`` atomically."""
-    return _write_with(path, lambda tmp: tmp.write_bytes(data))
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return _write_with(path, write)
 
 
 def atomic_write_text(text: str, path: Path, *, encoding: str = "utf-8") -> Path:

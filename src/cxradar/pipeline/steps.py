@@ -27,6 +27,7 @@ from cxradar.identify.pool import replay_pool
 from cxradar.identify.potential import describe_potential, flag_kinds
 from cxradar.identify.predicted import train_identifier
 from cxradar.identify.silent import channel_silent
+from cxradar.io import read_frame
 from cxradar.models import explain
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.loop_steps import (
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 _TABLES = ("subscribers", "complaints", "contacts", "surveys", "care_actions", "incidents")
+_REVALIDATE = "delete RUN_DIR/validated.fingerprint.json and run again (the validated copy is damaged)"
 
 
 def _fingerprint(data_dir: Path, *extra: Path | None) -> str:
@@ -94,13 +96,15 @@ def validate_inputs(ctx: RunContext) -> None:
 def load_tables(ctx: RunContext) -> None:
     """Read the validated tables the identification needs (subscriber_cells only for the window)."""
     for table in _TABLES:
-        ctx.tables[table] = pd.read_parquet(ctx.tables_dir / f"{table}.parquet")
+        ctx.tables[table] = read_frame(ctx.tables_dir / f"{table}.parquet", table=table, fix=_REVALIDATE)
     first = month_shift(ctx.month, -(ctx.config.potential.incident_window_months - 1))
     start, _ = month_bounds(first)
     _, end = month_bounds(ctx.month)
-    ctx.tables["subscriber_cells"] = pd.read_parquet(
+    ctx.tables["subscriber_cells"] = read_frame(
         ctx.tables_dir / "subscriber_cells.parquet",
+        table="subscriber_cells",
         filters=[("month", ">=", start.date()), ("month", "<", end.date())],
+        fix=_REVALIDATE,
     )
 
 
