@@ -127,6 +127,7 @@ def _write_with(path: Path, write: Callable[[Path], None]) -> Path:
 
 def atomic_write_bytes(data: bytes, path: Path) -> Path:
     """Write ``data`` to ``path`` atomically."""
+
     def write(tmp: Path) -> None:
         tmp.write_bytes(data)
 

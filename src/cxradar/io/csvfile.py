@@ -10,7 +10,9 @@ one value).
 every column as a string, and adds ``__row`` (1-based data row) and ``__line`` (physical line;
 the header is line 1, quoted newlines and blank lines count). A line with more or fewer fields
 than the header is not a reason to refuse the file: it is reported as a :class:`BadLine` (row,
-line, field count, raw text) for the caller to quarantine, and the other rows are kept.
+line, field count, raw text) for the caller to quarantine, and the other rows are kept. A line
+with no content - empty, spaces only, or only delimiters (Excel's trailing ``,,,,`` rows) - is
+not a row: it is skipped, but still counts for the line numbers of the rows after it.
 
 Why not pyarrow's row numbers alone: they count records, not lines, and its threaded reader
 reports none; the reader here runs single-threaded and re-derives both numbers from the record
@@ -175,19 +177,25 @@ class _Positions:
         self.pending.append((int(row.number), int(row.actual_columns), str(row.text)))
         return "skip"
 
-    def place(self, batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray, list[BadLine]]:
-        """Data row and line of each row of ``batch`` (the next rows of the file), and the bad
-        lines among the records it spans."""
+    def place(self, batch: pa.RecordBatch) -> tuple[np.ndarray, np.ndarray, list[BadLine], np.ndarray]:
+        """Data row and line of each kept row of ``batch`` (the next rows of the file), the bad
+        lines among the records it spans, and which rows of ``batch`` are kept (not blank)."""
         n = batch.num_rows
         skipped = {r for r, _, _ in self.pending}
         span = np.arange(self.next_record, self.next_record + n + len(skipped), dtype=np.int64)
         records = span[~np.isin(span, np.fromiter(skipped, np.int64, len(skipped)))][:n]
         extra = np.zeros(n, dtype=np.int64)
+        empty = np.ones(n, dtype=bool)
         for column in batch.columns:
             counts = pc.fill_null(pc.count_substring(column, "\n"), 0)
             extra += counts.to_numpy(zero_copy_only=False).astype(np.int64)
+            empty &= column.is_null().to_numpy(zero_copy_only=False)
         end = int(records[-1]) if n else self.next_record - 1
-        return self._merge(records, extra, end)
+        keep = ~empty
+        if not keep.all():  # blank records: not rows, but lines
+            self.pending += [(int(r), 0, "") for r in records[empty]]
+        rows, lines, bad = self._merge(records[keep], extra[keep], end)
+        return rows, lines, bad, keep
 
     def flush(self) -> list[BadLine]:
         """Bad lines after the last good row."""
@@ -265,11 +273,14 @@ def csv_batches(
         for batch in reader:
             if batch.num_rows == 0:
                 continue
-            rows, lines, bad = positions.place(batch)
+            rows, lines, bad, keep = positions.place(batch)
             bad_lines.extend(bad)
-            yield pa.RecordBatch.from_arrays(
-                [*batch.columns, pa.array(rows), pa.array(lines)], names=[*names, *POSITIONS]
-            )
+            if not keep.all():
+                batch = batch.filter(pa.array(keep))
+            if batch.num_rows:
+                yield pa.RecordBatch.from_arrays(
+                    [*batch.columns, pa.array(rows), pa.array(lines)], names=[*names, *POSITIONS]
+                )
     except pa.ArrowInvalid as error:
         raise UnreadableFileError(
             f"{layout.path} is not a well-formed CSV file: {error}",
