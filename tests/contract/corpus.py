@@ -174,7 +174,7 @@ def too_many_and_too_few_fields(folder: Path) -> Case:
 
 def blank_lines(folder: Path) -> Case:
     """Empty, space-only and delimiter-only lines are not rows, but they count as lines."""
-    frames = _plain(folder)
+    _plain(folder)
     _append_lines(folder / "contacts.csv", ["", "   ", ",,,,,"], at=2)
     _append_lines(folder / "contacts.csv", ["K7,13800000001,2026-09-02,hall,inquiry,11"])  # rating 11
     return Case(
@@ -184,13 +184,13 @@ def blank_lines(folder: Path) -> Case:
 
 
 def unclosed_quote(folder: Path) -> Case:
-    frames = _plain(folder)
+    _plain(folder)
     _append_lines(folder / "contacts.csv", ['K8,13800000001,2026-09-02 08:00:00,hall,"inquiry,4'], at=2)
     return Case(False, {"contacts": Expect(status="error", message="line 3")})
 
 
 def mixed_encoding(folder: Path) -> Case:
-    frames = _plain(folder)
+    _plain(folder)
     path = folder / "subscribers.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_bytes("".join(lines[:4]).encode() + "".join(lines[4:]).encode("gbk"))
@@ -355,7 +355,7 @@ def duplicates_and_references(folder: Path) -> Case:
         frames["contacts"] = pd.concat([contacts, contacts.iloc[[0]]], ignore_index=True)  # duplicate id
         frames["complaints"].loc[1, "msisdn"] = "13999999999"  # not a subscriber
 
-    frames = _plain(folder, edit)
+    _plain(folder, edit)
     return Case(
         False,
         {
