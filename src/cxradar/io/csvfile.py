@@ -166,8 +166,9 @@ def _arrow_encoding(encoding: str) -> str:
 class _Positions:
     """Turns pyarrow record numbers (header = 1, blank lines included) into data rows and lines."""
 
-    def __init__(self, expected: int) -> None:
+    def __init__(self, expected: int, delimiter: str) -> None:
         self.expected = expected
+        self.blank_chars = f' \t\r"{delimiter}'  # a line of only these has no content
         self.pending: list[tuple[int, int, str]] = []  # (record, fields, text) of skipped records
         self.next_record = 2
         self.newlines = 0  # quoted newlines in all records before next_record
@@ -207,7 +208,7 @@ class _Positions:
     ) -> tuple[np.ndarray, np.ndarray, list[BadLine]]:
         taken = [p for p in self.pending if end is None or p[0] <= end]
         self.pending = [p for p in self.pending if not (end is None or p[0] <= end)]
-        blank = np.array([not t.strip() for _, _, t in taken], dtype=bool)
+        blank = np.array([not t.strip(self.blank_chars) for _, _, t in taken], dtype=bool)
         all_records = np.concatenate([records, np.array([r for r, _, _ in taken], np.int64)])
         all_newlines = np.concatenate([extra, np.array([t.count("\n") for _, _, t in taken], np.int64)])
         all_blank = np.concatenate([np.zeros(len(records), bool), blank])
@@ -246,7 +247,7 @@ def csv_batches(
     """The rows of ``layout.path`` as string batches with ``__row`` and ``__line``; bad lines are
     appended to ``bad_lines`` (in file order) and left out of the batches."""
     names = list(layout.header)
-    positions = _Positions(len(names))
+    positions = _Positions(len(names), layout.delimiter)
     try:
         reader = pacsv.open_csv(
             layout.path,
