@@ -36,7 +36,7 @@ def test_the_first_undecodable_line_is_named(tmp_path: Path) -> None:
     with pytest.raises(UnreadableFileError, match="not utf-8 from line 52"):
         scan_text(path)
     with pytest.raises(
-        UnreadableFileError, match="not gbk from line 52.*--encoding utf-8 or --encoding gb18030"
+        UnreadableFileError, match=r"not gbk from line 52.*--encoding utf-8 or --encoding gb18030"
     ):
         scan_text(path, "gbk")
 
@@ -75,7 +75,7 @@ def test_read_frame_types_like_pandas_and_reads_null_tokens(tmp_path: Path) -> N
     assert frame.dtypes.astype(str).tolist() == reference.dtypes.astype(str).tolist()
     assert frame["msisdn"].tolist() == ["13800000001", "13800000002"]
     assert frame["x"].isna().tolist() == [False, True] and frame["text"].isna().tolist() == [False, True]
-    with pytest.raises(MissingColumnError, match="has no column 'nn'. Did you mean 'n'"):
+    with pytest.raises(MissingColumnError, match=r"has no column 'nn'. Did you mean 'n'"):
         read_frame(path, columns=["nn"])
 
 
@@ -95,7 +95,7 @@ def test_finding_tables(tmp_path: Path) -> None:
     assert find_table_file(tmp_path, "subscribers") == tmp_path / "subscribers.CSV"
     (tmp_path / "Contacts.csv").write_text("id\n1\n", encoding="utf-8")
     assert find_table_file(tmp_path, "contacts") is None
-    with pytest.raises(UnreadableFileError, match="Found Contacts.csv"):
+    with pytest.raises(UnreadableFileError, match=r"Found Contacts.csv"):
         load_frame(tmp_path, "contacts")
     assert load_frame(tmp_path, "contacts", required=False) is None
     (tmp_path / "cells.csv").mkdir()
@@ -127,7 +127,7 @@ def test_atomic_path_keeps_the_old_file_and_names_unwritable_targets(tmp_path: P
         raise RuntimeError("killed")
     assert target.read_text(encoding="utf-8") == '{\n  "a": 1\n}\n'
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
-    with pytest.raises(OutputError, match="cannot write .*fix: a file stands where a folder is needed"):
+    with pytest.raises(OutputError, match=r"cannot write .*fix: a file stands where a folder is needed"):
         atomic_write_json({}, target / "inside.json")
     with pytest.raises(OutputError, match="is a folder"):
         atomic_write_json({}, tmp_path)
