@@ -51,7 +51,7 @@ def _reference(text: str) -> tuple[list[tuple[int, int, list[str]]], list[tuple[
     next(reader)
     good, bad, row, start = [], [], 0, 2
     for fields in reader:
-        if all(f == "" for f in fields):
+        if all(not f.strip() for f in fields):
             start = reader.line_num + 1
             continue
         row += 1

@@ -51,6 +51,7 @@ class TextScan:
     encoding: str  # a Python codec name: utf-8, utf-8-sig, gb18030, gbk, utf-16
     lines: int  # physical lines (a last line without a newline counts)
     odd_quotes: bool  # an odd number of '"' characters: perhaps an unclosed quote
+    quotes: int = 0  # '"' characters in the file (none: no value can hold a newline)
 
 
 def sniff_binary(path: Path, head: bytes) -> None:
@@ -175,7 +176,7 @@ def scan_text(path: Path, encoding: str | None = None) -> TextScan:
         run = _decode_pass(path, chosen)
         if not run.ok:
             raise _fail(path, [(chosen, run)])
-        return TextScan(chosen, run.lines, run.quotes % 2 == 1)
+        return TextScan(chosen, run.lines, run.quotes % 2 == 1, run.quotes)
     if head.startswith(codecs.BOM_UTF8):
         candidates = ["utf-8-sig"]
     elif (wide := _utf16_guess(head)) is not None:
@@ -191,7 +192,7 @@ def scan_text(path: Path, encoding: str | None = None) -> TextScan:
     for candidate in candidates:
         run = _decode_pass(path, candidate)
         if run.ok:
-            return TextScan(candidate, run.lines, run.quotes % 2 == 1)
+            return TextScan(candidate, run.lines, run.quotes % 2 == 1, run.quotes)
         tried.append((candidate, run))
         if candidate == "utf-8" and run.non_ascii > _STRAY_NON_ASCII:
             break  # much valid UTF-8 before the failure: a damaged UTF-8 file, not GB18030
