@@ -202,11 +202,11 @@ def mixed_encoding(folder: Path) -> Case:
 
 def non_finite_floats(folder: Path) -> Case:
     def edit(frames: Frames) -> None:
-        usage = frames["usage_monthly"]
-        usage.loc[0, "spend"] = "1e400"
-        usage.loc[1, "spend"] = "inf"
-        usage.loc[2, "spend"] = "-1E999"
-        usage.loc[3, "spend"] = "nan"  # missing: spend is not nullable
+        usage = frames["usage_monthly"]  # data_mb has a minimum but no maximum: only finiteness stops inf
+        usage.loc[0, "data_mb"] = "1e400"
+        usage.loc[1, "data_mb"] = "inf"
+        usage.loc[2, "data_mb"] = "1E999"
+        usage.loc[3, "data_mb"] = "nan"  # missing: data_mb is not nullable
 
     frames = _plain(folder, edit)
     n = len(frames["usage_monthly"])

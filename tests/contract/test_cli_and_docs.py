@@ -64,6 +64,20 @@ def test_cli_exit_1_and_says_why(make_data: Callable[..., Path]) -> None:
     assert "drop_rate" in result.output  # the top problem with its example
 
 
+def test_cli_unreadable_table_shows_no_row_counts(make_data: Callable[..., Path]) -> None:
+    data = make_data()
+    (data / "contacts.csv").write_bytes(b"PAR1 not really")
+    result = CliRunner().invoke(
+        cli,
+        ["validate", str(data), "--out", str(data.parent / "o"), "--as-of", "2026-11-15"],
+        terminal_width=200,
+    )
+    assert result.exit_code == 1
+    row = next(line for line in result.output.splitlines() if "contacts" in line and "unreadable" in line)
+    assert "—" in row and " 0 " not in row  # never "rows in 0" for a table that was not read
+    assert "is a Parquet file" in result.output
+
+
 def test_cli_json(make_data: Callable[..., Path]) -> None:
     data = make_data()
     result = CliRunner().invoke(
