@@ -42,6 +42,7 @@ CASES: dict[str, list[list[str]]] = {
         ["MISSING", "--month", MONTH],
         ["DATA", "--month", "2026-13"],
         ["DATA", "--month", MONTH, "--out", "BLOCKED"],
+        ["DATA", "--month", MONTH, "--out", "DATA/subscribers.parquet"],
         ["DIR", "--month", MONTH],
     ],
     "run": [
@@ -69,10 +70,11 @@ CASES: dict[str, list[list[str]]] = {
         ["MISSING", "TABLE", "--out", "DIR/s.parquet"],
         ["FILE", "TABLE", "--out", "DIR/s.parquet"],
         ["MODEL", "TABLE", "--out", "BLOCKED"],
+        ["MODEL", "TABLE", "--out", "TABLE"],
         ["MODEL", "MISSING", "--out", "DIR/s.parquet"],
     ],
     "model export-sql": [["MISSING"], ["FILE"], ["DIR"]],
-    "csi": [["MISSING"], ["DIR"], ["FILE"], ["SURVEYS", "--out", "BLOCKED"]],
+    "csi": [["MISSING"], ["DIR"], ["FILE"], ["SURVEYS", "--out", "BLOCKED"], ["SURVEYS", "--out", "SURVEYS"]],
     "survey report": [
         ["MISSING", "--month", MONTH, "--out", "DIR"],
         ["DATA", "--month", MONTH, "--out", "BLOCKED"],
@@ -185,3 +187,4 @@ def test_bad_input_is_one_line_without_traceback(
     assert "Traceback" not in out + err
     assert "Error" in err or "Not usable" in out, (argv, out, err)
     assert (paths["DATA"] / "subscribers.parquet").is_file()  # never overwritten
+    assert paths["TABLE"].read_text(encoding="utf-8").startswith("x1,x2,y")

@@ -112,11 +112,16 @@ def test_outputs_stay_off_inputs(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is the input"):
         guard_output(data, [data])
     with pytest.raises(OutputError, match="contains the input"):
-        guard_output(tmp_path, [data])
+        guard_output(tmp_path, [data], owned=True)
+    guard_output(tmp_path, [data])  # writing files beside the data folder is fine
     with pytest.raises(OutputError, match="keeps table 'subscribers'"):
         guard_output(data / "subscribers.parquet", [data], tables=["subscribers"])
     guard_output(data / "_validated", [data], tables=["subscribers"])  # beside the tables is fine
-    guard_output(tmp_path / "run", [data, None])
+    guard_output(tmp_path / "run", [data, None], owned=True)
+    table = data / "t.csv"
+    table.write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(OutputError, match="is the input"):
+        guard_output(table, [table])  # e.g. model score t.csv --out t.csv
 
 
 def test_atomic_path_keeps_the_old_file_and_names_unwritable_targets(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-__all__ = ["console", "err_console", "progress"]
+__all__ = ["console", "err_console", "progress", "table_names"]
 
 console = Console()
 err_console = Console(stderr=True)
@@ -26,3 +26,10 @@ def progress() -> Iterator[Progress]:
         transient=False,
     ) as bar:
         yield bar
+
+
+def table_names() -> list[str]:
+    """The contract's table names (an output may not sit where an input folder keeps one)."""
+    from cxradar.contract import load_contracts
+
+    return list(load_contracts())

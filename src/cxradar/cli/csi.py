@@ -160,6 +160,10 @@ def csi(
 
     Writes nothing unless --out FILE is given (the JSON report). See docs/csi.md.
     """
+    from cxradar.io import guard_output
+
+    if out is not None:
+        guard_output(out, [survey_table])
     from cxradar.csi.csi_report import csi_report
 
     table = read_table(survey_table)

@@ -185,6 +185,9 @@ def fit(
       cxradar model fit telco.csv --target Churn --positive Yes --id customerID --kind logit --out churn.json
     Writes the model file given by --out; prints the coefficient summary for logit models.
     """
+    from cxradar.io import guard_output
+
+    guard_output(out, [table])
     flat = prepare_table(
         read_table(table),
         target,
@@ -224,6 +227,9 @@ def score(model_file: Path, table: Path, id_column: str | None, top: int, out: P
       cxradar model score churn.json telco.csv --id customerID --out scores.parquet
     Writes --out with columns id, probability, flag, reasons_en, reasons_zh.
     """
+    from cxradar.io import guard_output
+
+    guard_output(out, [model_file, table])
     fitted = load_model(model_file)
     frame = read_table(table)
     from cxradar.models import coerce_numeric_text

@@ -8,7 +8,7 @@ from typing import Any
 import click
 from rich.table import Table
 
-from cxradar.cli._common import console, progress
+from cxradar.cli._common import console, progress, table_names
 
 __all__ = ["survey"]
 
@@ -116,6 +116,9 @@ def report(data_dir: Path, month: str, out_dir: Path, config_path: Path | None, 
     survey_report.xlsx (one sheet per view, Chinese and English headers),
     survey_report.html (self-contained) and survey_summary.json. Settings: docs/survey.md.
     """
+    from cxradar.io import guard_output
+
+    guard_output(out_dir, [data_dir, config_path], tables=table_names())
     from cxradar.csi.complaints import month_start
     from cxradar.csi.report import build_survey_views, load_survey_tables
     from cxradar.csi.survey_config import load_survey_config

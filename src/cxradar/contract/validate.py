@@ -114,7 +114,7 @@ def validate_dir(
             f"data folder {data_dir} does not exist",
             fix="pass the folder holding {table}.parquet / {table}.csv files",
         )
-    guard_output(out_dir, [data_dir, wide_table, mapping], tables=contracts)
+    guard_output(out_dir, [data_dir, wide_table, mapping], tables=contracts, owned=True)
     order = reference_order(contracts)
     spill = Path(tempfile.mkdtemp(prefix="cxradar-validate-"))
     con = connect(spill_dir=spill)

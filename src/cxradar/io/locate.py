@@ -114,12 +114,14 @@ def guard_output(
     *,
     tables: Iterable[str] = (),
     option: str = "--out",
+    owned: bool = False,
 ) -> None:
     """Raise :class:`OutputError` when the output ``out`` would overwrite an input.
 
-    ``out`` may not be an input (file or folder) nor contain one; inside an input *folder* it
-    may not sit at a table's location (``DATA/{table}``, ``DATA/{table}.parquet`` ...), which
-    would be read as that table. ``tables`` names the tables read from input folders.
+    ``out`` may not be an input (file or folder); inside an input *folder* it may not sit at a
+    table's location (``DATA/{table}``, ``DATA/{table}.parquet`` ...), which would be read as that
+    table. An ``owned`` output folder - replaced as a whole, or managed by the command like a run
+    folder - may not contain an input either. ``tables`` names the tables read from input folders.
     """
     target = Path(out).resolve()
     names = list(tables)
@@ -127,7 +129,7 @@ def guard_output(
         if given is None:
             continue
         source = Path(given).resolve()
-        if _inside(source, target):
+        if source == target or (owned and _inside(source, target)):
             what = "is" if source == target else "contains"
             raise OutputError(
                 f"the output {out} {what} the input {given}; writing there would overwrite "

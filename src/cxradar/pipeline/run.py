@@ -62,7 +62,7 @@ def run_month(
             f"step '{name}' cannot be skipped.{did_you_mean(name, OPTIONAL_STEPS)}",
             fix=f"skip only optional steps: {', '.join(OPTIONAL_STEPS)}",
         )
-    guard_output(run_dir, [data_dir, wide_table], tables=load_contracts())
+    guard_output(run_dir, [data_dir, wide_table], tables=load_contracts(), owned=True)
     cfg = config if isinstance(config, IdentifyConfig) else load_identify_config(config)
     run_dir.mkdir(parents=True, exist_ok=True)
     ctx = RunContext(
