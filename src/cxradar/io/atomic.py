@@ -76,7 +76,9 @@ def filesystem_error(error: OSError) -> CxradarError:
     if isinstance(error, IsADirectoryError):
         return UnreadableFileError(f"{where} is a folder, not a file", fix="pass the file itself")
     if isinstance(error, NotADirectoryError):
-        return UnreadableFileError(f"{where} is a file, not a folder", fix="pass a folder")
+        return UnreadableFileError(
+            f"{where}: a part of this path is a file, not a folder", fix="pass a path made of folders"
+        )
     return output_error(Path(str(where)), error)
 
 
