@@ -86,8 +86,10 @@ def train(data_dir: Path, month: str, out: Path, config_path: Path | None) -> No
     Writes OUT/model.json (the fitted model) and OUT/train_report.json (exclusions, validation:
     AUC, Gini, top-decile lift, lift curve, calibration), each atomically.
     """
+    from cxradar.identify.labels import parse_month
     from cxradar.io import guard_output
 
+    parse_month(month)  # a bad month is the first thing to say
     guard_output(out, [data_dir, config_path], tables=table_names())
     from cxradar.churn import load_churn_config, train_churn
     from cxradar.churn.step import json_safe
@@ -137,8 +139,10 @@ def score(data_dir: Path, month: str, model_path: Path, out: Path, config_path: 
     Writes OUT/churners.parquet (rank, masked msisdn, probability, value, retention value, top
     factors in en/zh), OUT/group_alerts.parquet and OUT/multi_sim.parquet, each atomically.
     """
+    from cxradar.identify.labels import parse_month
     from cxradar.io import guard_output
 
+    parse_month(month)  # a bad month is the first thing to say
     guard_output(out, [data_dir, model_path, config_path], tables=table_names())
     from cxradar.churn import churn_frames, load_churn_config, load_churn_tables, score_month
     from cxradar.identify.labels import month_shift
@@ -182,8 +186,10 @@ def report(data_dir: Path, month: str, out: Path, config_path: Path | None) -> N
     Writes OUT/churn/{churners,group_alerts,multi_sim}.parquet, model.json and churn_report.json
     (definition, exclusions per month, validation, counts), each atomically.
     """
+    from cxradar.identify.labels import parse_month
     from cxradar.io import guard_output
 
+    parse_month(month)  # a bad month is the first thing to say
     guard_output(out, [data_dir, config_path], tables=table_names())
 
     from cxradar.churn import churn_step
