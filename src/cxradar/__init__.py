@@ -11,6 +11,7 @@ from cxradar.errors import (
     EngineError,
     MissingColumnError,
     ModelError,
+    OutputError,
     StateError,
     UnreadableFileError,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "EngineError",
     "MissingColumnError",
     "ModelError",
+    "OutputError",
     "StateError",
     "UnreadableFileError",
     "__version__",

@@ -13,6 +13,7 @@ red line and exit with code 1; ``--debug`` shows the traceback.
     │   ├── UnreadableFileError   a file is missing, truncated or not CSV/Parquet
     │   ├── MissingColumnError    a required column is absent
     │   └── DataQualityError      data failed validation badly enough to stop (see quarantine)
+    ├── OutputError               an output cannot be written (permissions, disk full, overlaps an input)
     ├── StateError                steps run out of order (e.g. pool months must be consecutive)
     ├── ModelError                a model cannot be fitted or used (e.g. not fitted, one class)
     │   └── ModelInputError       the table given to a model has the wrong shape or values
@@ -36,6 +37,7 @@ __all__ = [
     "MissingColumnError",
     "ModelError",
     "ModelInputError",
+    "OutputError",
     "StateError",
     "TargetError",
     "UnreadableFileError",
@@ -71,6 +73,11 @@ class MissingColumnError(DataError):
 
 class DataQualityError(DataError):
     """Validation found problems that stop the run."""
+
+
+class OutputError(CxradarError):
+    """An output file or folder cannot be written: no permission, disk full, a file in the way,
+    or the output would overwrite an input."""
 
 
 class StateError(CxradarError):

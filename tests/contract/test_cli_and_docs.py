@@ -14,7 +14,7 @@ from tests.contract.conftest import AS_OF
 
 from cxradar.cli import cli
 from cxradar.contract import load_contract, render_contract_markdown, validate_dir
-from cxradar.errors import ConfigError
+from cxradar.errors import ConfigError, OutputError
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,6 +62,20 @@ def test_cli_exit_1_and_says_why(make_data: Callable[..., Path]) -> None:
     assert result.exit_code == 1
     assert "Not usable" in result.output and "--max-quarantine-share" in result.output
     assert "drop_rate" in result.output  # the top problem with its example
+
+
+def test_cli_unreadable_table_shows_no_row_counts(make_data: Callable[..., Path]) -> None:
+    data = make_data()
+    (data / "contacts.csv").write_bytes(b"PAR1 not really")
+    result = CliRunner().invoke(
+        cli,
+        ["validate", str(data), "--out", str(data.parent / "o"), "--as-of", "2026-11-15"],
+        terminal_width=200,
+    )
+    assert result.exit_code == 1
+    row = next(line for line in result.output.splitlines() if "contacts" in line and "unreadable" in line)
+    assert "—" in row and " 0 " not in row  # never "rows in 0" for a table that was not read
+    assert "is a Parquet file" in result.output
 
 
 def test_cli_json(make_data: Callable[..., Path]) -> None:
@@ -128,6 +142,10 @@ def test_simulator_output_validates_without_quarantine(tmp_path: Path) -> None:
 
 def test_out_folder_may_not_contain_the_input(make_data: Callable[..., Path]) -> None:
     data = make_data()
-    with pytest.raises(ConfigError, match="replaced as a whole"):
+    with pytest.raises(OutputError, match="contains the input"):
         validate_dir(data, data.parent)
+    with pytest.raises(OutputError, match="is the input"):
+        validate_dir(data, data)
+    with pytest.raises(OutputError, match="keeps table 'subscribers'"):
+        validate_dir(data, data / "subscribers")
     assert (data / "subscribers.csv").exists()

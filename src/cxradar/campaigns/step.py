@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
 
 from cxradar.campaigns.config import CampaignConfig, load_campaign_config
 from cxradar.campaigns.design import CARE_ACTION_COLUMNS, design_campaign
@@ -41,6 +40,7 @@ from cxradar.care.pending import deliver_from_contacts, expire_pending, make_pen
 from cxradar.care.policies import Policies, load_policies
 from cxradar.care.rules import RuleSet, apply_rules, load_rules
 from cxradar.errors import StateError
+from cxradar.io import load_frame
 from cxradar.months import month_shift, month_start
 
 __all__ = [
@@ -75,16 +75,9 @@ def load_table(
     ``filters`` (pyarrow row filters) only narrow what is read from Parquet; callers still filter.
     """
     for folder in (Path(run_dir) / "validated" / "accepted", Path(data_dir)):
-        for suffix in (".parquet", ".csv"):
-            path = folder / f"{table}{suffix}"
-            if path.exists():
-                if suffix == ".csv":
-                    df = pd.read_csv(path, dtype={"msisdn": "string"})
-                    return df[columns] if columns else df
-                have = set(pq.read_schema(path).names)
-                cols = [c for c in columns if c in have] if columns else None
-                usable = [f for f in filters or [] if f[0] in have] or None
-                return pd.read_parquet(path, columns=cols, filters=usable)
+        frame = load_frame(folder, table, required=False, columns=columns, filters=filters, only_present=True)
+        if frame is not None:
+            return frame
     return None
 
 

@@ -20,9 +20,9 @@ from cxradar.churn.exclusions import Exclusions, apply_exclusions
 from cxradar.churn.labels import label_churn, last_observed_month, passive_churn_in_window
 from cxradar.churn.signals import SatisfactionSignals, satisfaction_signals
 from cxradar.engine.files import atomic_write_parquet
-from cxradar.errors import UnreadableFileError
 from cxradar.features import build_features
 from cxradar.identify import load_identify_config
+from cxradar.io import read_frame
 from cxradar.months import month_bounds, month_shift
 
 __all__ = ["ChurnFrames", "churn_frames", "load_churn_tables"]
@@ -35,19 +35,13 @@ def load_churn_tables(tables_dir: Path, first_month: str, last_month: str) -> di
     tables: dict[str, pd.DataFrame] = {}
     for name in (*_TABLES, "subscriber_cells"):
         path = Path(tables_dir) / f"{name}.parquet"
-        if not path.exists():
-            raise UnreadableFileError(
-                f"table '{name}' not found: {path} does not exist",
-                fix=f"pass the folder of validated tables (cxradar validate DATA_DIR writes {name}.parquet)",
-            )
+        fix = f"pass the folder of validated tables (cxradar validate DATA_DIR writes {name}.parquet)"
+        filters = None
         if name == "subscriber_cells":
             start, _ = month_bounds(first_month)
             _, end = month_bounds(last_month)
-            tables[name] = pd.read_parquet(
-                path, filters=[("month", ">=", start.date()), ("month", "<", end.date())]
-            )
-        else:
-            tables[name] = pd.read_parquet(path)
+            filters = [("month", ">=", start.date()), ("month", "<", end.date())]
+        tables[name] = read_frame(path, table=name, filters=filters, fix=fix)
     return tables
 
 

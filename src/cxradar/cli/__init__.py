@@ -2,8 +2,9 @@
 
 Front ends parse, delegate and print: each command lives in its own module in this package
 and calls pure functions elsewhere. Commands are imported lazily so that ``cxradar --help``
-stays fast. A domain error (:class:`cxradar.errors.CxradarError`) prints one red line and
-exits with code 1; ``--debug`` shows the traceback instead.
+stays fast. A domain error (:class:`cxradar.errors.CxradarError`) - and an ``OSError`` about a
+path the user gave (missing, a folder, no permission, disk full) - prints one red line and exits
+with code 1; ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -169,6 +170,13 @@ def main(argv: list[str] | None = None) -> Any:
         if debug:
             raise
         click.secho(f"Error: {error}", fg="red", err=True)
+        sys.exit(1)
+    except OSError as error:  # a path the user gave: missing, a folder, no permission, disk full
+        if debug:
+            raise
+        from cxradar.io import filesystem_error
+
+        click.secho(f"Error: {filesystem_error(error)}", fg="red", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

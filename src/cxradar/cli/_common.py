@@ -10,7 +10,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.progress import Progress
 
-__all__ = ["console", "err_console", "progress"]
+__all__ = ["console", "err_console", "progress", "table_names"]
 
 
 class _LazyConsole:
@@ -50,3 +50,10 @@ def progress() -> Iterator[Progress]:
         transient=False,
     ) as bar:
         yield bar
+
+
+def table_names() -> list[str]:
+    """The contract's table names (an output may not sit where an input folder keeps one)."""
+    from cxradar.contract import load_contracts
+
+    return list(load_contracts())

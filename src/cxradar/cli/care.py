@@ -38,7 +38,7 @@ def care() -> None:
     "--data",
     "data_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="The data folder (subscribers, contacts, usage_monthly, care_actions).",
 )
 @click.option(
@@ -157,7 +157,15 @@ def lists(run_dir: Path, month: str, out_dir: Path, id_mode: str, salt: str, fmt
 
 
 def _pending_files(run_dir: Path) -> list[Path]:
-    return sorted((run_dir / "care").glob("*/pending_care.parquet"))
+    from cxradar.errors import StateError
+
+    files = sorted((run_dir / "care").glob("*/pending_care.parquet"))
+    if not files:
+        raise StateError(
+            f"{run_dir} holds no care/*/pending_care.parquet: it is not a run folder with care assigned",
+            fix="pass the RUN_DIR of 'cxradar run' (or run 'cxradar care assign' first)",
+        )
+    return files
 
 
 @care.command("pending")
@@ -175,9 +183,12 @@ def pending(run_dir: Path, msisdn: str, at: str | None, as_json: bool) -> None:
     import pandas as pd
 
     from cxradar.care.pending import lookup_pending
+    from cxradar.io import read_frame
 
     when = pd.Timestamp(at) if at else pd.Timestamp.now()
-    found = [lookup_pending(pd.read_parquet(p), msisdn, when) for p in _pending_files(run_dir)]
+    found = [
+        lookup_pending(read_frame(p, table="pending_care"), msisdn, when) for p in _pending_files(run_dir)
+    ]
     rows = pd.concat(found, ignore_index=True) if found else pd.DataFrame()
     if as_json:
         records = (
@@ -232,16 +243,17 @@ def deliver(
     from cxradar.care.io import read_table, write_parquet
     from cxradar.care.pending import deliver_from_contacts, record_delivery, sync_care_actions
     from cxradar.errors import DataError
+    from cxradar.io import read_frame
 
     if contacts is None and not (msisdn and channel):
         raise DataError(
             "give --msisdn and --channel, or --contacts FILE", fix="see cxradar care deliver --help"
         )
     when = pd.Timestamp(at) if at else pd.Timestamp.now().floor("s")
-    table = read_table(contacts) if contacts is not None else None
+    table = read_table(contacts, table="contacts", columns=("msisdn", "at", "channel")) if contacts else None
     changed = 0
     for path in _pending_files(run_dir):
-        before = pd.read_parquet(path)
+        before = read_frame(path, table="pending_care")
         if table is not None:
             after = deliver_from_contacts(before, table)
         else:
@@ -254,5 +266,5 @@ def deliver(
         for name in ("care_plan.parquet", "care_actions.parquet"):
             target = path.parent / name
             if target.exists():
-                write_parquet(sync_care_actions(pd.read_parquet(target), after), target)
+                write_parquet(sync_care_actions(read_frame(target, table=target.stem), after), target)
     console.print(f"Recorded {changed} deliver{'y' if changed == 1 else 'ies'} 已记录{changed}条关怀触达。")

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from cxradar.cli._common import console, progress
+from cxradar.cli._common import console, progress, table_names
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -90,9 +90,14 @@ def train(data_dir: Path, month: str, out: Path, config_path: Path | None) -> No
     Writes OUT/model.json (the fitted model) and OUT/train_report.json (exclusions, validation:
     AUC, Gini, top-decile lift, lift curve, calibration), each atomically.
     """
+    from cxradar.io import guard_output
+    from cxradar.months import parse_month
+
+    parse_month(month)  # a bad month is the first thing to say
+    guard_output(out, [data_dir, config_path], tables=table_names())
     from cxradar.churn import load_churn_config, train_churn
     from cxradar.churn.step import json_safe
-    from cxradar.engine.files import atomic_write_text
+    from cxradar.io import atomic_write_text
     from cxradar.models import save_model
 
     cfg = load_churn_config(config_path)
@@ -138,8 +143,13 @@ def score(data_dir: Path, month: str, model_path: Path, out: Path, config_path: 
     Writes OUT/churners.parquet (rank, masked msisdn, probability, value, retention value, top
     factors in en/zh), OUT/group_alerts.parquet and OUT/multi_sim.parquet, each atomically.
     """
+    from cxradar.io import guard_output
+    from cxradar.months import parse_month
+
+    parse_month(month)  # a bad month is the first thing to say
+    guard_output(out, [data_dir, model_path, config_path], tables=table_names())
     from cxradar.churn import churn_frames, load_churn_config, load_churn_tables, score_month
-    from cxradar.engine.files import atomic_write_parquet
+    from cxradar.io import atomic_write_parquet
     from cxradar.models import load_model
     from cxradar.months import month_shift
 
@@ -180,9 +190,14 @@ def report(data_dir: Path, month: str, out: Path, config_path: Path | None) -> N
     Writes OUT/churn/{churners,group_alerts,multi_sim}.parquet, model.json and churn_report.json
     (definition, exclusions per month, validation, counts), each atomically.
     """
-    import pandas as pd
+    from cxradar.io import guard_output
+    from cxradar.months import parse_month
+
+    parse_month(month)  # a bad month is the first thing to say
+    guard_output(out, [data_dir, config_path], tables=table_names())
 
     from cxradar.churn import churn_step
+    from cxradar.io import read_frame
 
     with progress() as bar:
         task = bar.add_task(f"churn {month}", total=1)
@@ -198,7 +213,8 @@ def report(data_dir: Path, month: str, out: Path, config_path: Path | None) -> N
         console.print(_validation_table(result["validation"]))
     churn_dir = Path(out) / "churn"
     _print_lists(
-        pd.read_parquet(churn_dir / "churners.parquet"), pd.read_parquet(churn_dir / "group_alerts.parquet")
+        read_frame(churn_dir / "churners.parquet", table="churners"),
+        read_frame(churn_dir / "group_alerts.parquet", table="group_alerts"),
     )
     console.print(f"[bold green]churn report[/] -> {churn_dir / 'churn_report.json'}", soft_wrap=True)
 

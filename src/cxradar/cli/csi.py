@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,39 +18,13 @@ __all__ = ["csi", "read_table"]
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV (UTF-8, else GB18030 as Chinese systems export) or Parquet file."""
-    import pandas as pd
+    """Read a survey table (CSV in UTF-8 / GBK / GB18030, comma- or tab-separated, or Parquet)
+    through :func:`cxradar.io.read_frame`; errors name the file, the line and the fix."""
+    if path.is_dir() and path.suffix.lower() not in (".parquet", ".pq"):
+        raise UnreadableFileError(f"survey table {path} is a folder", fix="pass a .csv or .parquet file")
+    from cxradar.io import read_frame
 
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix in (".csv", ".txt", ".tsv"):
-            sep = "\t" if suffix == ".tsv" else ","
-            try:
-                return pd.read_csv(path, sep=sep, encoding="utf-8")
-            except UnicodeDecodeError:
-                return pd.read_csv(path, sep=sep, encoding="gb18030")
-    except (OSError, ValueError) as error:
-        raise UnreadableFileError(
-            f"cannot read survey table {path}: {error}", fix="pass a readable .csv or .parquet file"
-        ) from error
-    raise UnreadableFileError(
-        f"survey table {path} is neither CSV nor Parquet (suffix '{suffix}')",
-        fix="pass a .csv or .parquet file",
-    )
-
-
-def _write_json_atomically(data: dict[str, Any], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return read_frame(path, table="survey table", fix="pass a readable .csv or .parquet file")
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:
@@ -192,6 +164,10 @@ def csi(
 
     Writes nothing unless --out FILE is given (the JSON report). See docs/csi.md.
     """
+    from cxradar.io import guard_output
+
+    if out is not None:
+        guard_output(out, [survey_table])
     from cxradar.csi.csi_report import csi_report
 
     table = read_table(survey_table)
@@ -223,7 +199,9 @@ def csi(
             method=method,
         )
     if out is not None:
-        _write_json_atomically(report, out)
+        from cxradar.io import atomic_write_json
+
+        atomic_write_json(report, out, default=None)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cxradar.cli._common import console, progress
+from cxradar.cli._common import console, progress, table_names
 
 __all__ = ["features"]
 
@@ -45,6 +45,10 @@ def features(data_dir: Path, month: str, out: Path | None, engine: str) -> None:
 
     Writes one Parquet file (atomically) and prints its shape, the time taken and its path.
     """
+    from cxradar.io import guard_output
+
+    if out is not None:
+        guard_output(out, [data_dir], tables=table_names())
     from cxradar.features import build_features, feature_models
     from cxradar.months import month_date as parse_month
 

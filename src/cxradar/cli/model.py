@@ -6,8 +6,6 @@ The commands parse options, read the table, delegate to :mod:`cxradar.models` an
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,26 +41,15 @@ HEADLINE = [
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV or Parquet table; blank cells stay missing."""
-    import pandas as pd
-
-    if not path.is_file():
+    """Read a CSV or Parquet table through :func:`cxradar.io.read_frame` (encoding checked over the
+    whole file, a bad line named; numbers typed, blank and null tokens missing)."""
+    if path.is_dir() and path.suffix.lower() not in (".parquet", ".pq"):
         raise UnreadableFileError(
-            f"table '{path}' does not exist", fix="pass the path of a .csv or .parquet file"
+            f"table '{path}' is a folder", fix="pass the path of a .csv or .parquet file"
         )
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if path.suffix.lower() in (".csv", ".txt"):
-            try:
-                return pd.read_csv(path, encoding="utf-8")
-            except UnicodeDecodeError:
-                return pd.read_csv(path, encoding="gb18030")
-    except (OSError, ValueError) as error:
-        raise UnreadableFileError(
-            f"table '{path}' cannot be read: {error}", fix="check the file is complete"
-        ) from error
-    raise UnreadableFileError(f"table '{path}' is not .csv or .parquet", fix="convert it to CSV or Parquet")
+    from cxradar.io import read_frame
+
+    return read_frame(path, table=path.stem, fix="pass the path of a .csv or .parquet file")
 
 
 def _split(value: str | None) -> list[str]:
@@ -70,18 +57,12 @@ def _split(value: str | None) -> list[str]:
 
 
 def _write_atomic(frame: pd.DataFrame, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    try:
-        if out.suffix.lower() == ".csv":
-            frame.to_csv(tmp, index=False)
-        else:
-            frame.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from cxradar.io import atomic_write_csv, atomic_write_parquet
+
+    if out.suffix.lower() == ".csv":
+        atomic_write_csv(frame, out, bom=False)
+    else:
+        atomic_write_parquet(frame, out)
 
 
 _table_arg = click.argument("table", type=click.Path(path_type=Path))
@@ -117,7 +98,13 @@ def model() -> None:
 @_positive
 @_id
 @_kind
-@click.option("--folds", default=5, show_default=True, help="Number of stratified folds.")
+@click.option(
+    "--folds",
+    type=click.IntRange(min=2),
+    default=5,
+    show_default=True,
+    help="Number of stratified folds (2 or more).",
+)
 @_drop
 @_seed
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (means over folds).")
@@ -206,8 +193,10 @@ def fit(
     """
     from rich.table import Table
 
+    from cxradar.io import guard_output
     from cxradar.models import prepare_table, save_model
 
+    guard_output(out, [table])
     flat = prepare_table(
         read_table(table),
         target,
@@ -246,8 +235,10 @@ def score(model_file: Path, table: Path, id_column: str | None, top: int, out: P
     """
     import pandas as pd
 
+    from cxradar.io import guard_output
     from cxradar.models import explain, load_model
 
+    guard_output(out, [model_file, table])
     fitted = load_model(model_file)
     frame = read_table(table)
     from cxradar.models import coerce_numeric_text

@@ -57,6 +57,17 @@ __all__ = ["run"]
     metavar="URL",
     help="Start Spark with this master (e.g. local[2], yarn) instead of the active session.",
 )
+@click.option(
+    "--wide-table",
+    type=click.Path(path_type=Path, exists=True),
+    help="The operator's one-row-per-subscriber wide table (用户宽表), CSV or Parquet; "
+    "subscribers and usage_monthly are built from it (needs --mapping).",
+)
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="YAML mapping of contract columns to the wide table's columns (see conf/widetable/example.yaml).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def run(
     data_dir: Path,
@@ -67,6 +78,8 @@ def run(
     engine: str,
     shards: int | None,
     spark_master: str | None,
+    wide_table: Path | None,
+    mapping: Path | None,
     as_json: bool,
 ) -> None:
     """Run the monthly cycle on DATA_DIR for one month and write the results to RUN_DIR.
@@ -84,6 +97,8 @@ def run(
       cxradar run /data/2026-10 --month 2026-10 --out /runs/bj --engine spark --spark-master local[2]
       cxradar run demo-output/data --month 2026-10 --out demo-output/run --config my-run.yaml
     See the effective settings, and where each came from: cxradar config show --config my-run.yaml
+      cxradar run data/ --wide-table kuanbiao.csv --mapping conf/widetable/example.yaml \\
+          --month 2026-10 --out runs
 
     \b
     Writes into RUN_DIR (each file atomically):
@@ -92,6 +107,9 @@ def run(
       validated/, features/ (cache)
     A month is committed all at once: a failed run leaves RUN_DIR as it was.
     The pool history carries over: process months in order; re-running the last month replaces it.
+    RUN_DIR may not be DATA_DIR or contain it (the operator's tables are never overwritten).
+    With --wide-table, subscribers and usage_monthly come from the wide table, the other tables
+    from DATA_DIR (docs/data-contract.md#wide-table).
     Score the run with: cxradar evaluate RUN_DIR --truth DATA_DIR/truth
     """
     from cxradar.pipeline import STEPS, run_month
@@ -112,6 +130,8 @@ def run(
             shards=shards,
             spark_master=spark_master,
             progress=advance,
+            wide_table=wide_table,
+            mapping=mapping,
         )
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from cxradar.cli._common import console, progress
+from cxradar.cli._common import console, progress, table_names
 
 __all__ = ["survey"]
 
@@ -117,6 +117,9 @@ def report(data_dir: Path, month: str, out_dir: Path, config_path: Path | None, 
     survey_report.xlsx (one sheet per view, Chinese and English headers),
     survey_report.html (self-contained) and survey_summary.json. Settings: docs/survey.md.
     """
+    from cxradar.io import guard_output
+
+    guard_output(out_dir, [data_dir, config_path], tables=table_names())
     from cxradar.months import month_start
     from cxradar.survey.config import load_survey_config
     from cxradar.survey.output import write_survey_report

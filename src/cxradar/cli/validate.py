@@ -23,6 +23,7 @@ _STYLE = {
     "absent": "dim",
     "too_many_bad": "red",
     "missing": "red",
+    "empty": "red",
     "error": "red",
 }
 
@@ -152,7 +153,7 @@ def _source(table: str, file: str | None) -> str:
 def _print(report: ValidationReport) -> None:
     from rich.table import Table
 
-    from cxradar.contract.report import TABLE_STATUSES
+    from cxradar.contract.report import TABLE_STATUSES, UNREAD_STATUSES
 
     table = Table(title="Validation 数据校验", title_justify="left")
     for header in ("table", "source", "rows in", "accepted", "quarantined", "status"):
@@ -165,12 +166,11 @@ def _print(report: ValidationReport) -> None:
     for t in report.tables.values():
         en, zh = TABLE_STATUSES[t.status]
         style = _STYLE[t.status]
+        counts = ("—", "—", "—") if t.status in UNREAD_STATUSES else (t.rows_in, t.accepted, t.quarantined)
         table.add_row(
             t.table,
             _source(t.table, t.file),
-            f"{t.rows_in:,}",
-            f"{t.accepted:,}",
-            f"{t.quarantined:,}",
+            *(c if isinstance(c, str) else f"{c:,}" for c in counts),
             f"[{style}]{en} {zh}[/{style}]",
         )
     console.print(table)
@@ -191,6 +191,8 @@ def _print(report: ValidationReport) -> None:
             )
         console.print(problems)
     for t in report.tables.values():
+        for note in t.notes:
+            console.print(f"note {t.table}: {note}", markup=False, highlight=False, style="dim")
         for warning in t.warnings:
             console.print(f"warning {t.table}: {warning}", markup=False, highlight=False, style="yellow")
     out = Path(report.out_dir)

@@ -11,7 +11,9 @@ Three passes, all vectorised inside DuckDB:
 3. **Entries**: only the bad rows are looked at again, one quarantine entry per problem.
 
 Accepted rows are written with DuckDB's ``COPY`` (typed per the contract, contract column order,
-input order); rows in = accepted + quarantined is asserted.
+input order); rows in = accepted + quarantined is asserted. A CSV line that could not be split
+into the header's fields is a row too: it counts in rows in and is quarantined whole
+(``malformed_line``, with its raw text as the value).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from cxradar.contract.parse import SQL_TYPES, parse_sql, quote_ident, quote_lite
 from cxradar.contract.rules import QUARANTINE_COLUMNS, RULES
 from cxradar.contract.schema import Column, TableContract
 from cxradar.contract.sources import BOOKKEEPING, Source
-from cxradar.errors import MissingColumnError, did_you_mean
+from cxradar.errors import DataError, MissingColumnError, did_you_mean
 
 __all__ = ["AuditResult", "audit_table", "check_columns", "empty_table_sql"]
 
@@ -54,13 +56,28 @@ def check_columns(source: Source, contract: TableContract) -> tuple[list[str], l
     actual = list(source.columns)
     for column in contract.columns:
         if column.required and column.name not in source.columns:
-            hint = did_you_mean(column.name, actual)
+            same = [a for a in actual if a.strip().lower() == column.name.lower()]
+            hint = (
+                f" The file has '{same[0]}': column names are matched exactly (lower case)."
+                if same
+                else did_you_mean(column.name, actual)
+            )
             raise MissingColumnError(
                 f"{source.file}: table '{contract.name}' has no column '{column.name}' "
                 f"({column.zh or column.type}).{hint}",
                 fix=f"rename the column to '{column.name}' or add it (docs/data-contract.md#{contract.name})",
             )
     present = [c.name for c in contract.columns if c.name in source.columns]
+    for name in present:
+        column = contract.column(name)
+        if column.type in ("timestamp", "date", "month") and "TIME ZONE" in source.columns[name].upper():
+            raise DataError(
+                f"{source.file}: column '{name}' of table '{contract.name}' holds time-zone-aware "
+                f"timestamps ({source.columns[name]}); cxradar reads local wall-clock time without a zone",
+                fix="write the operator's local time without a zone, e.g. in pandas "
+                "df[col].dt.tz_convert('Asia/Shanghai').dt.tz_localize(None), "
+                "or in Spark to_utc_timestamp / from_utc_timestamp before export",
+            )
     absent = [c.name for c in contract.columns if c.name not in source.columns]
     extra = [c for c in actual if c not in set(contract.column_names)]
     return present, absent, extra
@@ -153,7 +170,7 @@ def audit_table(
         warnings.append(
             f"unknown column(s) not in the contract, left out of the accepted table: {', '.join(extra)}"
         )
-    notes: list[str] = []
+    notes: list[str] = list(source.notes)
     if absent:
         notes.append(f"optional column(s) absent, filled with nulls: {', '.join(absent)}")
     uid = next(_ids)
@@ -165,8 +182,9 @@ def audit_table(
     for i, name in enumerate(present):
         column = contract.column(name)
         ref = quote_ident(name)
-        p_sql = parse_sql(ref, source.columns[name], column.type)
-        rn_sql = raw_null_sql(ref, source.columns[name])
+        nulls = contract.null_tokens
+        p_sql = parse_sql(ref, source.columns[name], column.type, nulls)
+        rn_sql = raw_null_sql(ref, source.columns[name], nulls)
         parsed.append(f"{p_sql} AS {ref}, {rn_sql} AS __rn{i}")
         for rule, flag, detail in _column_rules(column, ref, f"__rn{i}", as_of):
             flags.append(flag)
@@ -276,8 +294,8 @@ def audit_table(
     parts: list[str] = []
     if entry_parts and quarantined:
         raw = ", ".join(
-            f"{parse_sql(quote_ident(n), source.columns[n], contract.column(n).type)} AS __p{i}, "
-            f"{raw_null_sql(quote_ident(n), source.columns[n])} AS __rn{i}"
+            f"{parse_sql(quote_ident(n), source.columns[n], contract.column(n).type, contract.null_tokens)}"
+            f" AS __p{i}, {raw_null_sql(quote_ident(n), source.columns[n], contract.null_tokens)} AS __rn{i}"
             for i, n in enumerate(present)
         )
         con.execute(
@@ -317,13 +335,13 @@ def audit_table(
             )
         )
     order = {n: i for i, n in enumerate(contract.column_names)}
+    pieces = [_bad_line_entries(source, contract.name)] if source.bad_lines else []
     if parts and quarantined:
-        entries = con.sql(" UNION ALL ".join(parts)).to_arrow_table()
-        entries = _sort_entries(entries, order)
+        pieces.append(con.sql(" UNION ALL ".join(parts)).to_arrow_table().select(list(QUARANTINE_COLUMNS)))
+    if pieces:
+        entries = _sort_entries(pa.concat_tables([p.cast(_ENTRY_SCHEMA) for p in pieces]), order)
     else:
-        entries = pa.table(
-            {c: pa.array([], pa.int64() if c in ("row", "line") else pa.string()) for c in QUARANTINE_COLUMNS}
-        )
+        entries = _ENTRY_SCHEMA.empty_table()
     entries = entries.select(list(QUARANTINE_COLUMNS))
 
     months: dict[str, int] = {}
@@ -338,7 +356,35 @@ def audit_table(
             warnings.append(f"month coverage has gaps (no rows in {', '.join(gaps)})")
     for name in (typed, bad_rows, bad_view):
         con.execute(f"DROP TABLE IF EXISTS {name}")
-    return AuditResult(rows_in, accepted, quarantined, entries, warnings, notes, months)
+    bad_lines = len(source.bad_lines)
+    return AuditResult(
+        rows_in + bad_lines, accepted, quarantined + bad_lines, entries, warnings, notes, months
+    )
+
+
+_ENTRY_SCHEMA = pa.schema(
+    [pa.field(c, pa.int64() if c in ("row", "line") else pa.string()) for c in QUARANTINE_COLUMNS]
+)
+
+
+def _bad_line_entries(source: Source, table: str) -> pa.Table:
+    rule = RULES["malformed_line"]
+    rows = [
+        {
+            "table": table,
+            "file": source.file,
+            "row": bad.row,
+            "line": bad.line,
+            "column": "(whole line)",
+            "value": bad.text,
+            "rule": rule.name,
+            "problem": f"{rule.en} ({bad.problem()})",
+            "problem_zh": rule.zh,
+            "fix": rule.fix,
+        }
+        for bad in source.bad_lines
+    ]
+    return pa.Table.from_pylist(rows, schema=_ENTRY_SCHEMA)
 
 
 def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:

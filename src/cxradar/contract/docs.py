@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from cxradar.contract.parse import BOOLEAN_FALSE, BOOLEAN_TRUE
 from cxradar.contract.rules import QUARANTINE_COLUMNS, RULES
-from cxradar.contract.schema import Column, TableContract, load_contracts
+from cxradar.contract.schema import Column, TableContract, load_contracts, reading_defaults
 
 __all__ = ["render_contract_markdown"]
 
 _TYPES = {
     "string": ("text, kept exactly as written", "文本"),
     "integer": ("whole number: `12`, `-3`, `12.0`", "整数"),
-    "float": ("number: `1.5`, `.5`, `1e3` (finite)", "数值"),
+    "float": ("number: `1.5`, `.5`, `1e3` (finite: `1e400`, `inf` are type errors)", "数值"),
     "boolean": (f"`{'/'.join(BOOLEAN_TRUE)}` or `{'/'.join(BOOLEAN_FALSE)}` (any case)", "布尔"),
     "date": ("`2026-09-15`, `2026/9/15`, `20260915`", "日期"),
     "timestamp": (
@@ -109,9 +109,9 @@ def render_contract_markdown(contracts: dict[str, TableContract] | None = None) 
         "",
         "## Types — 类型",
         "",
-        "CSV cells are read as text (UTF-8 with or without BOM, GBK or GB18030 — detected, or pass",
-        "`--encoding`); a blank cell is null. A value is accepted only in one of these spellings;",
-        "anything else is quarantined with rule `type`, never coerced.",
+        "CSV cells are read as text (see [Reading files](#reading)); a null token (blank, `\\N`, `NULL`",
+        "...) is null. A value is accepted only in one of these spellings; anything else is quarantined",
+        "with rule `type`, never coerced.",
         "",
         "| type | 中文 | accepted spellings |",
         "|---|---|---|",
@@ -126,8 +126,38 @@ def render_contract_markdown(contracts: dict[str, TableContract] | None = None) 
     ]
     for contract in contracts.values():
         lines += _table(contract)
-    lines += _quarantine_section() + _wide_section()
+    lines += _reading_section() + _quarantine_section() + _wide_section()
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _reading_section() -> list[str]:
+    tokens = ", ".join(f"`{t}`" if t else "blank" for t in reading_defaults()["null_tokens"])
+    return [
+        '<a id="reading"></a>',
+        "",
+        "## Reading files — 文件读取",
+        "",
+        "- **Where:** a table is `{table}.csv` or `{table}.parquet` (the suffix in any case) or a folder",
+        "  `{table}/` (or `{table}.parquet/`) of Parquet parts. A near miss (`Subscribers.csv`,",
+        "  `subscriber.csv`, `subscribers.xlsx`) is not read but named in the error.",
+        "- **Encoding:** UTF-8 (with or without BOM), GBK/GB18030 or UTF-16 with a BOM, checked over the",
+        "  *whole* file; `--encoding` forces one. A file no encoding decodes is an error naming the first",
+        "  line that fails. Parquet, Excel, zip or gzip bytes under a `.csv` name are named as such.",
+        "- **Delimiter:** comma; a header without commas but with `;`, tab or `|` is read with that",
+        "  delimiter (said in the report's notes). Quoted values may hold delimiters and newlines.",
+        "- **Bad lines:** a line with more or fewer fields than the header is quarantined with rule",
+        "  `malformed_line` (file, row, line, the raw text) and the other lines are kept. A quote that is",
+        "  never closed is an error naming the line where it opened.",
+        f"- **Null tokens:** {tokens} (after trimming) are null in every column; NaN in a float column",
+        "  too. Declared in `conf/contract/_reading.yaml`; a contract may set its own `null_tokens`.",
+        "  Whether null is allowed is the column's `nullable` rule (`not_null` otherwise).",
+        "- **Empty tables:** a required table with no rows (a header only) is an error, as is an",
+        "  optional table whose file cannot be read; an absent optional table is fine. A table whose",
+        "  rows were all quarantined is not used to check references (the report names it instead).",
+        "- **Time zones:** timestamps are local wall-clock time without a zone; a Parquet column with a",
+        "  time zone is an error that says how to convert it.",
+        "",
+    ]
 
 
 def _quarantine_section() -> list[str]:
@@ -168,6 +198,15 @@ def _wide_section() -> list[str]:
         "per contract table, the wide-table column of each contract column; `subscribers` and",
         "`usage_monthly` (whatever is mapped) are built from the wide table, the other tables still come",
         "from `DATA_DIR`. Quarantine lines point at the wide table's file, row, line and original column.",
+        "A month whose per-month columns are all blank for a line (it joined later or left earlier) is",
+        "an absent month, not a row: it is neither accepted nor quarantined (counted in the notes).",
+        "",
+        "The monthly run takes the same options and validates through them:",
+        "",
+        "```sh",
+        "cxradar run DATA_DIR --wide-table kuanbiao.csv --mapping conf/widetable/example.yaml \\",
+        "    --month 2026-10 --out runs",
+        "```",
         "",
         "```yaml",
         "subscribers:",

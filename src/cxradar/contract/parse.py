@@ -9,13 +9,17 @@ Accepted spellings, by contract type:
 
 ==========  ==============================================================================
 integer     ``12``, ``-3``, ``12.0``; integral floats from Parquet
-float       ``1.5``, ``-2``, ``.5``, ``1e3`` (finite only)
+float       ``1.5``, ``-2``, ``.5``, ``1e3`` (finite only: ``1e400``, ``inf`` are type errors)
 boolean     ``true/false``, ``t/f``, ``1/0``, ``yes/no``, ``y/n``, ``是/否`` (any case)
 date        ``2026-09-15``, ``2026-09-15 00:00:00``, ``2026/9/15``, ``20260915``
 timestamp   ``2026-09-15 13:45[:07[.123]]`` (or ``T``), a date alone, ``2026/9/15 13:45[:07]``,
             ``20260915134507``
 month       ``2026-09``, ``202609``, ``2026/9``, ``2026-09-01`` (a date that is not day 1 is an error)
 ==========  ==============================================================================
+
+Missing values: a cell that is one of the declared null tokens after trimming (default: blank,
+``\\N``, ``NULL``, ``null``, ``NaN``, ``nan``) is null in *every* column, as NaN already is in a float
+column of a Parquet file; whether null is allowed is the column's ``nullable`` rule.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from cxradar.column_types import SQL_TYPES
 __all__ = [
     "BOOLEAN_FALSE",
     "BOOLEAN_TRUE",
+    "DEFAULT_NULLS",
     "SQL_TYPES",
     "parse_sql",
     "quote_ident",
@@ -32,6 +37,7 @@ __all__ = [
     "raw_null_sql",
 ]
 
+DEFAULT_NULLS = ("", "\\N", "NULL", "null", "NaN", "nan")
 BOOLEAN_TRUE = ("true", "t", "1", "yes", "y", "是")
 BOOLEAN_FALSE = ("false", "f", "0", "no", "n", "否")
 
@@ -96,11 +102,17 @@ def _kind(source_type: str) -> str:
     return "other"
 
 
-def raw_null_sql(ref: str, source_type: str) -> str:
-    """SQL true when the raw value counts as missing (NULL, blank text, NaN)."""
+def _null_tokens(ref: str, nulls: tuple[str, ...]) -> str:
+    tokens = ", ".join(quote_literal(t.strip()) for t in dict.fromkeys(nulls))
+    return f"trim({ref}) IN ({tokens})" if tokens else "FALSE"
+
+
+def raw_null_sql(ref: str, source_type: str, nulls: tuple[str, ...] = DEFAULT_NULLS) -> str:
+    """SQL true when the raw value counts as missing (NULL, a null token such as blank or ``\\N``
+    in text, NaN in a float column)."""
     kind = _kind(source_type)
     if kind == "text":
-        return f"({ref} IS NULL OR trim({ref}) = '')"
+        return f"({ref} IS NULL OR {_null_tokens(ref, nulls)})"
     if kind == "float":
         return f"({ref} IS NULL OR isnan(CAST({ref} AS DOUBLE)))"
     return f"({ref} IS NULL)"
@@ -110,14 +122,17 @@ def _match(t: str, regex: str) -> str:
     return f"regexp_full_match({t}, {quote_literal(regex)})"
 
 
-def _text(ref: str, contract_type: str) -> str:
+def _text(ref: str, contract_type: str, nulls: tuple[str, ...]) -> str:
     t = f"trim({ref})"
     if contract_type == "string":
-        return f"CASE WHEN trim({ref}) = '' THEN NULL ELSE {ref} END"
+        return f"CASE WHEN {_null_tokens(ref, nulls)} THEN NULL ELSE {ref} END"
     if contract_type == "integer":
         return f"CASE WHEN {_match(t, _INT)} THEN TRY_CAST({t} AS BIGINT) END"
     if contract_type == "float":
-        return f"CASE WHEN {_match(t, _FLOAT)} THEN TRY_CAST({t} AS DOUBLE) END"
+        return (
+            f"CASE WHEN {_match(t, _FLOAT)} AND isfinite(TRY_CAST({t} AS DOUBLE)) "
+            f"THEN TRY_CAST({t} AS DOUBLE) END"
+        )
     if contract_type == "boolean":
         low = f"lower({t})"
         trues = ", ".join(quote_literal(v) for v in BOOLEAN_TRUE)
@@ -147,13 +162,13 @@ def _text(ref: str, contract_type: str) -> str:
     raise ValueError(contract_type)
 
 
-def parse_sql(ref: str, source_type: str, contract_type: str) -> str:
+def parse_sql(ref: str, source_type: str, contract_type: str, nulls: tuple[str, ...] = DEFAULT_NULLS) -> str:
     """SQL turning the raw column ``ref`` (DuckDB type ``source_type``) into ``contract_type``;
     NULL when the value is missing *or* does not parse (tell them apart with :func:`raw_null_sql`)."""
     kind = _kind(source_type)
     target = SQL_TYPES[contract_type]
     if kind == "text":
-        return _text(ref, contract_type)
+        return _text(ref, contract_type, nulls)
     if contract_type == "string":
         if kind == "float":  # a number stored as float: only integral values have one spelling
             return f"CASE WHEN {ref} = trunc({ref}) THEN CAST(CAST({ref} AS BIGINT) AS VARCHAR) END"

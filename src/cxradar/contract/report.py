@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["TABLE_STATUSES", "TableReport", "ValidationReport"]
+__all__ = ["TABLE_STATUSES", "UNREAD_STATUSES", "TableReport", "ValidationReport", "check_month_covered"]
 
 # status -> (en, zh)
 TABLE_STATUSES: dict[str, tuple[str, str]] = {
@@ -15,8 +15,11 @@ TABLE_STATUSES: dict[str, tuple[str, str]] = {
     "too_many_bad": ("too many bad rows", "问题行过多"),
     "absent": ("absent (optional)", "未提供（可选）"),
     "missing": ("missing (required)", "缺失（必需）"),
+    "empty": ("no rows (required)", "无数据（必需）"),
     "error": ("unreadable", "无法读取"),
 }
+# statuses whose table was never read: its counts are not "0 rows" but unknown
+UNREAD_STATUSES = ("absent", "missing", "error")
 
 
 @dataclass
@@ -65,7 +68,12 @@ class ValidationReport:
         """Why the data is not usable (empty when it is)."""
         out = []
         for t in self.tables.values():
-            if t.status in ("missing", "error") and t.required:
+            if t.status == "error" and not t.required:
+                out.append(
+                    f"{t.table}: {t.error} (the table is optional, but a file was given and cannot be "
+                    "read: correct it, or remove it to run without the table)"
+                )
+            elif t.status in ("missing", "error", "empty") and t.required:
                 out.append(f"{t.table}: {t.error}")
             elif t.status == "too_many_bad":
                 out.append(
@@ -100,3 +108,26 @@ class ValidationReport:
             "tables": {name: t.to_dict() for name, t in self.tables.items()},
             "top_problems": self.top_problems,
         }
+
+
+def check_month_covered(report: dict[str, Any], month: str, table: str = "usage_monthly") -> None:
+    """Raise :class:`~cxradar.errors.DataError` when the validated ``table`` (from a report's
+    ``to_dict``) has no rows in ``month`` (``YYYY-MM``), saying which months the data covers."""
+    from cxradar.errors import DataError
+
+    months = sorted((report.get("tables", {}).get(table) or {}).get("months") or {})
+    if month in months:
+        return
+    where = report.get("wide_table") or report.get("data_dir")
+    if not months:
+        raise DataError(
+            f"{where}: table '{table}' has no accepted rows in any month, so {month} cannot be run",
+            fix=f"check {table} (cxradar validate {report.get('data_dir')})",
+        )
+    side = "ends" if month > months[-1] else "begins"
+    edge = months[-1] if side == "ends" else months[0]
+    raise DataError(
+        f"there is no data for {month} in {where}: table '{table}' covers {months[0]} .. {months[-1]} "
+        f"(the data {side} at {edge})",
+        fix=f"pass --month {edge} or another month in that range, or add the month's tables",
+    )

@@ -25,6 +25,13 @@ RULES: dict[str, Rule] = {
     r.name: r
     for r in (
         Rule(
+            "malformed_line",
+            "line does not have as many fields as the header",
+            "该行字段数与表头不一致",
+            "check the delimiter and the quoting on that line (quote values that contain the "
+            "delimiter); the other lines were kept",
+        ),
+        Rule(
             "type",
             "value does not parse as the column's type",
             "取值无法解析为该列类型",

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from cxradar.config import conf_path
+from cxradar.contract.parse import DEFAULT_NULLS
 from cxradar.errors import ConfigError, did_you_mean, reject_unknown_keys
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser is ~20x faster
@@ -25,6 +26,7 @@ __all__ = [
     "TableContract",
     "load_contract",
     "load_contracts",
+    "reading_defaults",
 ]
 
 COLUMN_TYPES = ("string", "integer", "float", "boolean", "date", "timestamp", "month")
@@ -55,8 +57,12 @@ _TABLE_FIELDS = {
     "columns",
     "checks",
     "required_table",
+    "allow_empty",
+    "null_tokens",
     "rating_scale",
 }
+_READING_FILE = "_reading.yaml"
+_READING_FIELDS = {"null_tokens"}
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,8 @@ class TableContract:
     references: tuple[Reference, ...] = ()
     not_before: tuple[tuple[str, str], ...] = ()  # (later, earlier) pairs: later >= earlier
     required_table: bool = True
+    allow_empty: bool = False  # a required table with no rows is an error unless this is set
+    null_tokens: tuple[str, ...] = DEFAULT_NULLS  # cell values read as null (after trimming)
     rating_scale: dict[str, int] = field(default_factory=dict)
     source: Path | None = None
 
@@ -144,8 +152,33 @@ def _column(raw: dict[str, Any], where: str) -> Column:
     return Column(**values)
 
 
-def load_contract(path: Path) -> TableContract:
-    """Read one contract file; a wrong declaration is a :class:`ConfigError` naming the file."""
+def _null_tokens(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(
+            f"{where}: null_tokens must be a list of quoted strings",
+            fix='write e.g. null_tokens: ["", "NULL"]',
+        )
+    return tuple(value)
+
+
+def reading_defaults(directory: Path | None = None) -> dict[str, Any]:
+    """The reading settings every table shares (``_reading.yaml`` beside the contracts)."""
+    path = (directory or conf_path("contract")) / _READING_FILE
+    if not path.is_file():
+        return {"null_tokens": DEFAULT_NULLS}
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER) or {}
+    except (OSError, yaml.YAMLError) as error:
+        raise ConfigError(f"cannot read {path}: {error}", fix="fix the YAML syntax") from error
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top", fix="see conf/contract/README.md")
+    _check_keys(raw, _READING_FIELDS, str(path))
+    return {"null_tokens": _null_tokens(raw.get("null_tokens", list(DEFAULT_NULLS)), str(path))}
+
+
+def load_contract(path: Path, defaults: dict[str, Any] | None = None) -> TableContract:
+    """Read one contract file; a wrong declaration is a :class:`ConfigError` naming the file.
+    ``defaults`` are the shared reading settings (:func:`reading_defaults`)."""
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except (OSError, yaml.YAMLError) as error:
@@ -176,6 +209,10 @@ def load_contract(path: Path) -> TableContract:
         references=refs,
         not_before=tuple(pairs),
         required_table=bool(raw.get("required_table", True)),
+        allow_empty=bool(raw.get("allow_empty", False)),
+        null_tokens=_null_tokens(raw["null_tokens"], where)
+        if "null_tokens" in raw
+        else tuple((defaults or {}).get("null_tokens", DEFAULT_NULLS)),
         rating_scale=dict(raw.get("rating_scale") or {}),
         source=path,
     )
@@ -185,7 +222,9 @@ def load_contracts(directory: Path | None = None) -> dict[str, TableContract]:
     """All contracts in ``directory`` (default: the shipped ``conf/contract``), by table name,
     in dependency order (subscribers and cells first)."""
     folder = directory or conf_path("contract")
-    contracts = {c.name: c for c in (load_contract(p) for p in sorted(folder.glob("*.yaml")))}
+    defaults = reading_defaults(folder)
+    paths = sorted(p for p in folder.glob("*.yaml") if not p.name.startswith("_"))
+    contracts = {c.name: c for c in (load_contract(p, defaults) for p in paths)}
     if not contracts:
         raise ConfigError(f"no contract files in {folder}", fix="point to a folder of *.yaml contracts")
     order = ["subscribers", "cells"]

@@ -5,25 +5,27 @@ into the quarantine: ``__file`` (the file the row came from), ``__row`` (1-based
 ``__line`` (the line in a CSV file; NULL for Parquet). Other ``__``-prefixed columns are carried
 through validation too (the wide-table mode uses one to name the original column of a month).
 
-Parquet is scanned by DuckDB directly (streaming, low memory); CSV is read by
-:mod:`cxradar.engine.files` as raw strings and registered as an Arrow table.
+Parquet is scanned by DuckDB directly (streaming, low memory). CSV is read block by block by
+:mod:`cxradar.io.csvfile` as raw strings and staged as a Parquet file in a scratch folder, so a
+file of tens of millions of lines never sits in memory and DuckDB can scan it as often as the
+audit needs; lines with the wrong number of fields travel with the source as ``bad_lines``.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from cxradar.contract.parse import quote_literal
-from cxradar.engine.files import check_parquet, parquet_files, read_csv_raw
 from cxradar.errors import UnreadableFileError
+from cxradar.io import BadLine, check_parquet, parquet_files, stage_csv
 
-__all__ = ["BOOKKEEPING", "Source", "describe", "open_source", "source_from_arrow"]
+__all__ = ["BOOKKEEPING", "Source", "describe", "open_source"]
 
 BOOKKEEPING = ("__file", "__row", "__line")
 _counter = itertools.count()
@@ -41,6 +43,8 @@ class Source:
     labels: dict[str, str] = field(default_factory=dict)  # contract column -> SQL for the name shown
     keepalive: object = None
     row_sql: str = "__row"  # SQL for the row number shown in the quarantine
+    bad_lines: list[BadLine] = field(default_factory=list)  # CSV lines that could not be split
+    notes: list[str] = field(default_factory=list)  # how the file was read (e.g. the delimiter)
 
     def label_sql(self, column: str) -> str:
         return self.labels.get(column, quote_literal(column))
@@ -52,55 +56,44 @@ def describe(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in rows}
 
 
-def _line_numbers(table: pa.Table) -> pa.Array:
-    """The CSV line of each data row: header is line 1; quoted newlines push later rows down."""
-    n = table.num_rows
-    extra = None
-    for column in table.columns:
-        counts = pc.fill_null(pc.count_substring(column, "\n"), 0)
-        extra = counts if extra is None else pc.add(extra, counts)
-    base = pa.array(range(2, n + 2), type=pa.int64())
-    if extra is None or n == 0 or pc.max(extra).as_py() == 0:
-        return base
-    before = pc.subtract(pc.cumulative_sum(pc.cast(extra, pa.int64())), pc.cast(extra, pa.int64()))
-    return pc.add(base, before)
-
-
-def source_from_arrow(
-    con: duckdb.DuckDBPyConnection,
-    table_name: str,
-    data: pa.Table,
-    file: str,
-    *,
-    lines: bool,
-    labels: dict[str, str] | None = None,
+def _open_csv(
+    con: duckdb.DuckDBPyConnection, path: Path, table_name: str, encoding: str | None, staging: Path
 ) -> Source:
-    """Register an Arrow table (raw values) as a source; adds ``__row`` and, for CSV, ``__line``."""
-    n = data.num_rows
-    if "__row" not in data.column_names:
-        data = data.append_column("__row", pa.array(range(1, n + 1), type=pa.int64()))
-    if "__line" not in data.column_names:
-        line = _line_numbers(data.drop_columns(["__row"])) if lines else pa.nulls(n, pa.int64())
-        data = data.append_column("__line", line)
-    arrow_name = f"__arrow_{next(_counter)}"
-    con.register(arrow_name, data)
+    fd, name = tempfile.mkstemp(prefix=f"{table_name}-", suffix=".parquet", dir=staging)
+    os.close(fd)
+    target = Path(name)
+    staged = stage_csv(path, target, encoding=encoding)
+    clash = [c for c in staged.layout.header if c.startswith("__")]
+    if clash:
+        raise UnreadableFileError(
+            f"{path} has column(s) {', '.join(clash)}; names starting with '__' are reserved",
+            fix="rename those columns",
+        )
     relation = f"__src_{table_name}_{next(_counter)}"
     con.execute(
-        f"CREATE OR REPLACE TEMP VIEW {relation} AS "
-        f"SELECT *, {quote_literal(file)} AS __file FROM {arrow_name}"
+        f"CREATE OR REPLACE TEMP VIEW {relation} AS SELECT *, {quote_literal(str(path))} AS __file "
+        f"FROM read_parquet({quote_literal(str(target))})"
     )
     columns = {k: v for k, v in describe(con, relation).items() if not k.startswith("__")}
-    carried = tuple(c for c in data.column_names if c.startswith("__") and c not in BOOKKEEPING)
-    return Source(table_name, file, relation, columns, carried, dict(labels or {}), keepalive=data)
+    notes = list(staged.layout.notes)
+    if staged.layout.encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(f"read as {staged.layout.encoding.upper()} text (detected over the whole file)")
+    return Source(table_name, str(path), relation, columns, bad_lines=staged.bad_lines, notes=notes)
 
 
 def open_source(
-    con: duckdb.DuckDBPyConnection, path: Path, table_name: str, *, encoding: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table_name: str,
+    *,
+    staging: Path,
+    encoding: str | None = None,
 ) -> Source:
-    """Open ``path`` (CSV, Parquet file or folder of parts) as a source for ``table_name``."""
+    """Open ``path`` (CSV, Parquet file or folder of parts) as a source for ``table_name``; a CSV
+    file is staged as Parquet in the scratch folder ``staging``."""
     path = Path(path)
     if path.suffix.lower() == ".csv":
-        return source_from_arrow(con, table_name, read_csv_raw(path, encoding), str(path), lines=True)
+        return _open_csv(con, path, table_name, encoding, staging)
     check_parquet(path)
     parts = parquet_files(path)
     files = "[" + ", ".join(quote_literal(str(p)) for p in parts) + "]"

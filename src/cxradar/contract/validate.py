@@ -31,8 +31,15 @@ from cxradar.contract.parse import SQL_TYPES, parse_sql, quote_ident, quote_lite
 from cxradar.contract.report import TableReport, ValidationReport
 from cxradar.contract.schema import TableContract, load_contracts
 from cxradar.contract.sources import Source, open_source
-from cxradar.engine.files import atomic_output_dir, atomic_write_csv, atomic_write_text, find_table_file
 from cxradar.errors import ConfigError, DataError, DataQualityError, UnreadableFileError, did_you_mean
+from cxradar.io import (
+    atomic_output_dir,
+    atomic_write_csv,
+    atomic_write_text,
+    find_table_file,
+    guard_output,
+    near_misses,
+)
 
 __all__ = ["connect", "read_table", "reference_order", "validate_dir"]
 
@@ -107,12 +114,7 @@ def validate_dir(
             f"data folder {data_dir} does not exist",
             fix="pass the folder holding {table}.parquet / {table}.csv files",
         )
-    for inside in (data_dir, wide_table):
-        if inside is not None and Path(inside).resolve().is_relative_to(out_dir.resolve()):
-            raise ConfigError(
-                f"the output folder {out_dir} contains the input {inside}; it is replaced as a whole",
-                fix="pass --out a separate folder (default: DATA_DIR/_validated)",
-            )
+    guard_output(out_dir, [data_dir, wide_table, mapping], tables=contracts, owned=True)
     order = reference_order(contracts)
     spill = Path(tempfile.mkdtemp(prefix="cxradar-validate-"))
     con = connect(spill_dir=spill)
@@ -124,7 +126,9 @@ def validate_dir(
             if wide_table is not None and mapping is not None:
                 from cxradar.contract.widetable import wide_sources
 
-                wide = wide_sources(con, Path(wide_table), Path(mapping), contracts, encoding=encoding)
+                wide = wide_sources(
+                    con, Path(wide_table), Path(mapping), contracts, encoding=encoding, staging=spill
+                )
             accepted_dir, quarantine_dir = tmp / "accepted", tmp / "quarantine"
             accepted_dir.mkdir()
             quarantine_dir.mkdir()
@@ -142,13 +146,14 @@ def validate_dir(
                     as_of,
                     accepted_dir / f"{name}.parquet",
                     usable_refs,
+                    spill,
                 )
                 if result is not None:
                     _write_quarantine(result.entries, quarantine_dir / f"{name}.csv")
                     examples.extend(_problem_summary(name, result.entries))
                     if report.quarantined_share > max_quarantine_share:
                         report.status = "too_many_bad"
-                if report.status not in ("missing", "error"):
+                if report.accepted > 0:  # an empty table would fail every reference to it
                     usable_refs[name] = accepted_dir / f"{name}.parquet"
                 if wide.get(name) is not None and find_table_file(data_dir, name) is not None:
                     report.warnings.append(
@@ -186,6 +191,7 @@ def _validate_one(
     as_of: date,
     out_path: Path,
     refs: dict[str, Path],
+    staging: Path,
 ) -> tuple[TableReport, AuditResult | None]:
     report = TableReport(table=contract.name, zh=contract.zh, required=contract.required_table)
     try:
@@ -199,7 +205,8 @@ def _validate_one(
                     report.status = "missing"
                     report.error = str(
                         UnreadableFileError(
-                            f"required table '{contract.name}' ({contract.zh}) has no file in {data_dir}",
+                            f"required table '{contract.name}' ({contract.zh}) has no file in {data_dir}."
+                            f"{near_misses(data_dir, contract.name)}",
                             fix=f"add {contract.name}.parquet or {contract.name}.csv "
                             f"(docs/data-contract.md#{contract.name})",
                         )
@@ -207,7 +214,7 @@ def _validate_one(
                 else:
                     report.status = "absent"
                 return report, None
-            source = open_source(con, path, contract.name, encoding=encoding)
+            source = open_source(con, path, contract.name, encoding=encoding, staging=staging)
         report.file = source.file
         result = audit_table(con, source, contract, as_of=as_of, out_path=out_path, references=refs)
     except (DataError, duckdb.Error) as error:
@@ -225,6 +232,16 @@ def _validate_one(
             )
         )
     report.status = "quarantined" if report.quarantined else "warnings" if report.warnings else "ok"
+    if result.rows_in == 0 and contract.required_table and not contract.allow_empty:
+        report.status = "empty"
+        report.error = str(
+            DataError(
+                f"required table '{contract.name}' ({contract.zh}) in {source.file} has no rows "
+                "(a header only)",
+                fix=f"export the table's rows (docs/data-contract.md#{contract.name}); every later step "
+                f"would read it as 'nothing happened'",
+            )
+        )
     return report, result
 
 
@@ -288,6 +305,7 @@ def read_table(
     contract = contracts[table]
     path = Path(path_or_dir)
     con = connect()
+    scratch = tempfile.TemporaryDirectory(prefix="cxradar-read-")
     try:
         if path.is_dir() and path.name != table and path.suffix.lower() != ".parquet":
             found = find_table_file(path, table)
@@ -295,11 +313,18 @@ def read_table(
                 if not contract.required_table:
                     return con.execute(empty_table_sql(contract)).df()
                 raise UnreadableFileError(
-                    f"no file for table '{table}' in {path}",
+                    f"no file for table '{table}' in {path}.{near_misses(path, table)}",
                     fix=f"add {table}.parquet or {table}.csv, or run cxradar validate",
                 )
             path = found
-        source = open_source(con, path, table, encoding=encoding)
+        source = open_source(con, path, table, encoding=encoding, staging=Path(scratch.name))
+        if source.bad_lines:
+            line = source.bad_lines[0]
+            raise DataQualityError(
+                f"{source.file} line {line.line} (row {line.row}) {line.problem()}: {line.text[:120]!r}",
+                fix="run cxradar validate on the folder (it quarantines such lines) and read the "
+                "accepted tables it writes",
+            )
         _present, absent, _extra = check_columns(source, contract)
         selects, checks = [], []
         for name in contract.column_names:
@@ -308,12 +333,13 @@ def read_table(
             if name in absent:
                 selects.append(f"CAST(NULL AS {SQL_TYPES[column.type]}) AS {ref}")
                 continue
-            parsed = parse_sql(ref, source.columns[name], column.type)
+            parsed = parse_sql(ref, source.columns[name], column.type, contract.null_tokens)
             selects.append(f"{parsed} AS {ref}")
             checks.append(
                 f"SELECT __row, {quote_literal(name)} AS col, CAST({ref} AS VARCHAR) AS value "
                 f"FROM {source.relation} "
-                f"WHERE NOT {raw_null_sql(ref, source.columns[name])} AND ({parsed}) IS NULL"
+                f"WHERE NOT {raw_null_sql(ref, source.columns[name], contract.null_tokens)} "
+                f"AND ({parsed}) IS NULL"
             )
         if checks:
             bad = con.execute(" UNION ALL ".join(checks) + " ORDER BY __row LIMIT 1").fetchall()
@@ -328,3 +354,4 @@ def read_table(
         return frame
     finally:
         con.close()
+        scratch.cleanup()

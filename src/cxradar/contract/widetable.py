@@ -13,12 +13,16 @@ one row per subscriber and month. See ``conf/widetable/example.yaml``::
       voice_minutes: {pattern: "通话分钟_{yyyymm}"}
 
 The tables are then validated as usual; a quarantine entry points at the wide table's file, row,
-line and original column name (for monthly columns, the column of that month).
+line and original column name (for monthly columns, the column of that month). A month whose
+per-month columns are *all* blank for a line - it joined after the month or had left before it -
+is an absent month, not a row with empty values: it is not generated (the source's notes count
+them), so it is neither accepted nor quarantined as ``not_null``.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,7 @@ import duckdb
 import pandas as pd
 import yaml
 
-from cxradar.contract.parse import quote_ident, quote_literal
+from cxradar.contract.parse import quote_ident, quote_literal, raw_null_sql
 from cxradar.contract.schema import TableContract, load_contracts
 from cxradar.contract.sources import Source, describe, open_source
 from cxradar.errors import ConfigError, MissingColumnError, did_you_mean
@@ -185,11 +189,13 @@ def wide_sources(
     mapping: Path,
     contracts: dict[str, TableContract],
     *,
+    staging: Path,
     encoding: str | None = None,
 ) -> dict[str, Source]:
-    """Register one source per mapped table, built from the wide table."""
+    """Register one source per mapped table, built from the wide table (a CSV wide table is
+    staged in the scratch folder ``staging``)."""
     maps = load_mapping(mapping, contracts)
-    wide = open_source(con, wide_table, "wide", encoding=encoding)
+    wide = open_source(con, wide_table, "wide", encoding=encoding, staging=staging)
     wide_columns = list(wide.columns)
 
     def need(column: str, table: str, name: str) -> str:
@@ -202,6 +208,7 @@ def wide_sources(
         return column
 
     sources: dict[str, Source] = {}
+    owner = "subscribers" if "subscribers" in maps else next(iter(maps))
     for table, entries in maps.items():
         contract = contracts[table]
         monthly = {n: _resolve_months(e, wide_columns) for n, e in entries.items() if e.months or e.pattern}
@@ -220,6 +227,7 @@ def wide_sources(
                 need(entry.column, table, name)
         labels = {n: quote_literal(e.column) for n, e in plain.items() if e.column is not None}
         relation = f"__wide_{table}"
+        notes = list(wide.notes)
         if not monthly:
             select_list = ", ".join(f"{_expr(e, e.column)} AS {quote_ident(n)}" for n, e in plain.items())
             con.execute(
@@ -230,8 +238,13 @@ def wide_sources(
         else:
             all_months = sorted({m for by_month in monthly.values() for m in by_month})
             time_column = contract.time_column or "month"
-            selects = []
+            selects, blanks = [], []
             for k, month in enumerate(all_months):
+                here = [by_month[month] for by_month in monthly.values() if month in by_month]
+                blank = " AND ".join(
+                    raw_null_sql(quote_ident(c), wide.columns[c], contract.null_tokens) for c in here
+                )
+                blanks.append(f"count(*) FILTER (WHERE {blank})")
                 cols = [f"{_expr(e, e.column)} AS {quote_ident(n)}" for n, e in plain.items()]
                 cols += [
                     f"{_expr(entries[n], by_month.get(month))} AS {quote_ident(n)}"
@@ -242,9 +255,16 @@ def wide_sources(
                 selects.append(
                     f"SELECT __file, (__row - 1) * {len(all_months)} + {k + 1} AS __row, __line, "
                     f"__row AS __wide_row, {quote_literal(month)} AS __src_month, {', '.join(cols)} "
-                    f"FROM {wide.relation}"
+                    f"FROM {wide.relation} WHERE NOT ({blank})"
                 )
             con.execute(f"CREATE OR REPLACE TEMP VIEW {relation} AS {' UNION ALL '.join(selects)}")
+            absent = con.execute(f"SELECT {', '.join(blanks)} FROM {wide.relation}").fetchone() or ()
+            if sum(absent):
+                notes.append(
+                    f"{sum(absent):,} line-months with every per-month column blank are absent months "
+                    f"(joined later or left earlier), not rows: "
+                    + ", ".join(f"{m} {n:,}" for m, n in zip(all_months, absent, strict=True) if n)
+                )
             for name, months in monthly.items():
                 cases = " ".join(
                     f"WHEN {quote_literal(m)} THEN {quote_literal(c)}" for m, c in months.items()
@@ -262,6 +282,8 @@ def wide_sources(
             labels,
             keepalive=wide.keepalive,
             row_sql="__wide_row" if monthly else "__row",
+            bad_lines=list(wide.bad_lines) if table == owner else [],  # quarantined once
+            notes=notes,
         )
     return sources
 
@@ -276,11 +298,15 @@ def wide_to_tables(
     """The mapped tables as raw (not yet validated) frames, e.g. to inspect a mapping."""
     contracts = contracts or load_contracts()
     con = duckdb.connect()
+    scratch = tempfile.TemporaryDirectory(prefix="cxradar-wide-")
     try:
-        sources = wide_sources(con, Path(wide_table), Path(mapping), contracts, encoding=encoding)
+        sources = wide_sources(
+            con, Path(wide_table), Path(mapping), contracts, encoding=encoding, staging=Path(scratch.name)
+        )
         return {
             t: con.execute(f"SELECT {', '.join(quote_ident(c) for c in s.columns)} FROM {s.relation}").df()
             for t, s in sources.items()
         }
     finally:
         con.close()
+        scratch.cleanup()

@@ -27,6 +27,7 @@ import yaml
 
 from cxradar.config import conf_path
 from cxradar.errors import ConfigError, UnreadableFileError, did_you_mean
+from cxradar.io import read_frame
 
 __all__ = ["TEMPLATES", "Construct", "ModelSpec", "load_model_spec"]
 
@@ -207,10 +208,7 @@ def _interleave(sm: pd.DataFrame) -> list[str]:
 
 
 def _read_pair_csv(path: str | Path) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str)
-    except OSError as error:
-        raise UnreadableFileError(f"cannot read model file {path}: {error}", fix="check the path") from error
+    frame = read_frame(Path(path), table="CSI model file", infer=False, strings=(), fix="check the path")
     if list(frame.columns[:2]) != ["source", "target"]:
         raise ConfigError(
             f"{path}: columns are {list(frame.columns)}, expected source,target",

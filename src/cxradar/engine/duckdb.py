@@ -32,6 +32,7 @@ from cxradar.engine.runner import Progress, materialise
 from cxradar.engine.shardframes import empty_table, input_frames, output_tables
 from cxradar.engine.sqlmodel import SqlModel
 from cxradar.errors import EngineError, UnreadableFileError
+from cxradar.io import atomic_path
 
 __all__ = [
     "DuckDBEngine",
@@ -148,18 +149,11 @@ def copy_to_parquet(
     con: duckdb.DuckDBPyConnection, relation: str, path: Path, order_by: str | None = None
 ) -> Path:
     """Write ``relation`` to ``path`` as Parquet, streamed by DuckDB, atomically (temp file in the
-    same folder, then ``os.replace``)."""
+    same folder, then ``os.replace``: :func:`cxradar.io.atomic_path`)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
+    with atomic_path(path) as tmp:
         query = portable_select(con, relation, order_by)
         con.execute(f"COPY ({query}) TO {_sql_string(str(tmp))} (FORMAT parquet)")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     return path
 
 

@@ -9,12 +9,11 @@ atomic (a temporary file in the same folder, then ``os.replace``).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from cxradar.errors import ModelError, UnreadableFileError
+from cxradar.io import atomic_path
 from cxradar.models.registry import KINDS, kind_of
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "load_model", "save_model"]
@@ -42,15 +41,8 @@ def save_model(model: Any, path: str | Path) -> Path:
         "kind": kind_of(model),
         "model": model.to_dict(),
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(document, handle, default=_jsonable, ensure_ascii=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(document, handle, default=_jsonable, ensure_ascii=False)
     return target
 
 

@@ -38,6 +38,8 @@ class RunContext:
     model_kind: str = "logit"
     churn_config: Any = None  # the churn section, or None when the run skips churn
     care_config: dict[str, Any] = field(default_factory=dict)
+    wide_table: Path | None = None  # wide-table mode: the operator's 用户宽表 and its mapping
+    mapping: Path | None = None
     results: dict[str, Any] = field(default_factory=dict)
     sections: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)

@@ -16,10 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from cxradar.contract import load_contracts
 from cxradar.engine.base import Engine
 from cxradar.engine.files import atomic_write_text
 from cxradar.errors import ConfigError, UnreadableFileError, did_you_mean
 from cxradar.identify.config import IdentifyConfig
+from cxradar.io import guard_output
 from cxradar.models import KINDS
 from cxradar.models.settings import using_settings
 from cxradar.months import parse_month
@@ -166,16 +168,21 @@ def run_month(
     spark_master: str | None = None,
     progress: Progress | None = None,
     skip: Collection[str] = (),
+    wide_table: Path | None = None,
+    mapping: Path | None = None,
 ) -> dict[str, Any]:
     """Run the monthly cycle for ``month`` (YYYY-MM) on DATA_DIR into RUN_DIR; return the summary.
 
     The pool history in RUN_DIR carries over: run the months in order; re-running the last month
     replaces it identically. ``progress(step, done, total)`` is called after each step; ``skip``
-    names optional steps to leave out (:data:`OPTIONAL_STEPS`).
+    names optional steps to leave out (:data:`OPTIONAL_STEPS`). ``wide_table`` and ``mapping``
+    (together) build subscribers and usage_monthly from the operator's wide table during
+    validation (docs/data-contract.md#wide-table).
     """
     parse_month(month)
     data_dir, run_dir = Path(data_dir), Path(run_dir)
     _check(data_dir, model_kind, skip)
+    guard_output(run_dir, [data_dir, wide_table], tables=load_contracts(), owned=True)
     if isinstance(config, RunConfig):
         settings = config
     elif isinstance(config, IdentifyConfig):
@@ -196,6 +203,8 @@ def run_month(
         engine=the_engine,
         model_kind=model_kind,
         churn_config=churn_config,
+        wide_table=Path(wide_table) if wide_table is not None else None,
+        mapping=Path(mapping) if mapping is not None else None,
     )
     if churn_config is not None:
         ctx.results["churn_signal_months"] = churn_signal_months(churn_config, month)

@@ -9,7 +9,6 @@ written at the end; all files go through temp files and are moved into place tog
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -20,6 +19,7 @@ import numpy as np
 import pyarrow as pa
 
 from cxradar.errors import ConfigError
+from cxradar.io import atomic_write_text
 from cxradar.months import month_date
 from cxradar.simulate.assemble import block_tables, ids, msisdn_strings
 from cxradar.simulate.monthly import run_block
@@ -151,9 +151,7 @@ def simulate(
 
 
 def _write_json(path: Path, data: Any) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str), path)
 
 
 def _incidents(world: World, billing_hits: dict[int, list[np.ndarray]], schema: pa.Schema) -> pa.Table:

@@ -1,14 +1,14 @@
 """Arrow schemas from the table contracts and an atomic, row-group-appending Parquet writer.
 
 Tables are written to a hidden temp file in the output folder and moved into place with
-``os.replace`` only when the whole simulation succeeded, so a crash never leaves a
-half-written table where a good one was.
+``os.replace`` only when the whole simulation succeeded (:func:`cxradar.io.atomic_path`, held
+open from the first row group to ``commit``), so a crash never leaves a half-written table where
+a good one was.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 from cxradar.column_types import arrow_type
 from cxradar.contract import load_contracts
 from cxradar.contract.schema import TableContract
+from cxradar.io import atomic_path
 
 __all__ = ["TableWriter", "arrow_schema", "contract_schemas", "to_arrow_table"]
 
@@ -55,14 +56,14 @@ class TableWriter:
         self.name = name
         self.schema = schema
         self.final = folder / f"{name}.parquet"
-        self.temp = folder / f".{name}.parquet.tmp-{os.getpid()}"
         self.rows = 0
         self._writer: pq.ParquetWriter | None = None
+        self._target = contextlib.ExitStack()
 
     def write(self, table: pa.Table) -> None:
         if self._writer is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._writer = pq.ParquetWriter(self.temp, self.schema, compression="zstd")
+            temp = self._target.enter_context(atomic_path(self.final))
+            self._writer = pq.ParquetWriter(temp, self.schema, compression="zstd")
         if table.num_rows:
             self._writer.write_table(table.select(self.schema.names).cast(self.schema))
             self.rows += table.num_rows
@@ -74,10 +75,11 @@ class TableWriter:
         self._writer.close()
 
     def commit(self) -> None:
-        os.replace(self.temp, self.final)
+        self._target.close()  # the temporary file becomes the table
 
     def abort(self) -> None:
         if self._writer is not None:
             with contextlib.suppress(Exception):  # best effort clean-up
                 self._writer.close()
-        self.temp.unlink(missing_ok=True)
+        with contextlib.suppress(Exception):
+            self._target.__exit__(RuntimeError, RuntimeError("aborted"), None)  # removes the file

@@ -1,21 +1,19 @@
 """Writing the survey report: CSV + Parquet per view, an Excel workbook and a self-contained HTML page.
 
 Every file is first written into a temporary folder inside the output folder and then moved
-into place with ``os.replace``, so a crash never leaves a half-written file where a good one was,
+into place with ``os.replace`` (:func:`cxradar.io.atomic_files`), so a crash never leaves a half-written file where a good one was,
 and a re-run replaces the files it wrote. Excel sheets carry a Chinese and an English header row.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from cxradar.io import atomic_files
 from cxradar.survey.html_page import render_survey_html
 from cxradar.survey.labels import COLUMN_LABELS, VIEW_LABELS
 
@@ -70,10 +68,8 @@ def write_survey_report(views: dict[str, pd.DataFrame], summary: dict[str, Any],
     """Write every view as CSV (UTF-8 with BOM, for Excel) and Parquet, ``survey_report.xlsx``,
     ``survey_report.html`` and ``survey_summary.json`` into ``out_dir``, atomically. Returns the paths."""
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".survey-", dir=out_dir))
-    try:
-        names: list[str] = []
+    names: list[str] = []
+    with atomic_files(out_dir) as staging:
         for name, frame in views.items():
             frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8-sig")
             _parquet_ready(frame).to_parquet(staging / f"{name}.parquet", index=False)
@@ -84,10 +80,4 @@ def write_survey_report(views: dict[str, pd.DataFrame], summary: dict[str, Any],
             json.dumps(_jsonable(summary), ensure_ascii=False, indent=2), encoding="utf-8"
         )
         names += ["survey_report.xlsx", "survey_report.html", "survey_summary.json"]
-        written = []
-        for name in names:
-            os.replace(staging / name, out_dir / name)
-            written.append(out_dir / name)
-        return written
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    return [out_dir / name for name in names]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from cxradar.contract import load_contracts, validate_dir
+from cxradar.contract.report import check_month_covered
 from cxradar.engine.files import atomic_write_text, find_table_file
 from cxradar.errors import DataQualityError, UnreadableFileError
 from cxradar.pipeline.context import RunContext
@@ -22,14 +23,16 @@ from cxradar.pipeline.context import RunContext
 __all__ = ["fingerprint", "register_inputs", "validate_inputs"]
 
 
-def fingerprint(data_dir: Path) -> str:
-    """A hash of the data folder's table files (names, sizes, modification times)."""
+def fingerprint(data_dir: Path, *extra: Path | None) -> str:
+    """A hash of the data folder's table files (names, sizes, modification times) and of the
+    ``extra`` files (a wide table and its mapping)."""
     files = sorted(p for p in Path(data_dir).rglob("*") if p.is_file() and not p.name.startswith("."))
     parts = [
         f"{p.relative_to(data_dir)}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
         for p in files
         if p.suffix in (".parquet", ".csv") and "truth" not in p.relative_to(data_dir).parts
     ]
+    parts += [f"{p.resolve()}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in extra if p is not None]
     return hashlib.sha256("\n".join([str(Path(data_dir).resolve()), *parts]).encode()).hexdigest()
 
 
@@ -37,7 +40,7 @@ def validate_inputs(ctx: RunContext) -> dict[str, Any]:
     """Validate DATA_DIR into RUN_DIR/validated, or reuse it when the inputs are unchanged."""
     layout = ctx.layout
     stamp_file = layout.root / "validated.fingerprint.json"
-    stamp = fingerprint(ctx.data_dir)
+    stamp = fingerprint(ctx.data_dir, ctx.wide_table, ctx.mapping)
     report_file = layout.validated / "validation_report.json"
     reused = (
         report_file.is_file()
@@ -45,7 +48,7 @@ def validate_inputs(ctx: RunContext) -> dict[str, Any]:
         and json.loads(stamp_file.read_text(encoding="utf-8")).get("sha256") == stamp
     )
     if not reused:
-        report = validate_dir(ctx.data_dir, layout.validated)
+        report = validate_dir(ctx.data_dir, layout.validated, wide_table=ctx.wide_table, mapping=ctx.mapping)
         if not report.usable:
             raise DataQualityError(
                 f"the tables in {ctx.data_dir} are not usable: {'; '.join(report.reasons)}",
@@ -53,6 +56,7 @@ def validate_inputs(ctx: RunContext) -> dict[str, Any]:
             )
         atomic_write_text(json.dumps({"sha256": stamp}), stamp_file)
     data = json.loads(report_file.read_text(encoding="utf-8"))
+    check_month_covered(data, ctx.month)  # before any feature file is written
     ctx.results["validation"] = {"reused": reused, "report": data, "fingerprint": stamp}
     register_inputs(ctx)
     return {"rows_in": data.get("rows_in"), "rows_out": data.get("accepted")}
