@@ -9,6 +9,7 @@ feature is one division, so there is nothing for the engines to round differentl
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from cxradar.features import build_feature_months, build_features, open_engine, 
 from cxradar.features.exposure import build_incident_exposure
 from cxradar.features.months import open_cache, register_window
 from cxradar.features.plan import feature_model_set
-from cxradar.identify.config import PotentialConfig
+from cxradar.identify.config import load_identify_config
 from features.tables import random_tables, write_tables
 
 MONTHS = ["2026-06"]
@@ -78,7 +79,9 @@ def _every_model(engine: Engine, work: Path) -> dict[str, pd.DataFrame]:
         engine.spark.catalog.uncacheTable("feature_inputs")  # type: ignore[attr-defined]
     for name in reversed(created):
         engine.drop(name)
-    exposure = build_incident_exposure(engine, MONTHS[-1], PotentialConfig(incident_window_months=2))
+    exposure = build_incident_exposure(
+        engine, MONTHS[-1], dataclasses.replace(load_identify_config().potential, incident_window_months=2)
+    )
     out["incident_exposure"] = engine.fetch(f"SELECT * FROM {exposure}")
     return out
 

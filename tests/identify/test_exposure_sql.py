@@ -20,7 +20,7 @@ import pytest
 from cxradar.contract.schema import load_contracts
 from cxradar.engine.duckdb import DuckDBEngine, register_table
 from cxradar.features.exposure import build_incident_exposure
-from cxradar.identify.config import PotentialConfig
+from cxradar.identify.config import PotentialConfig, load_identify_config
 from cxradar.identify.incidents import incident_exposure
 
 MONTHS = ["2026-06", "2026-07", "2026-08", "2026-09"]
@@ -109,9 +109,9 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 SETTINGS = [
-    PotentialConfig(),
+    load_identify_config().potential,
     dataclasses.replace(
-        PotentialConfig(),
+        load_identify_config().potential,
         incident_window_months=3,
         incident_min_share=0.35,
         incident_max_hours=30.0,
