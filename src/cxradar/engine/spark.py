@@ -172,6 +172,23 @@ def start_session(
     return session
 
 
+def _arrow_schema(schema: Any) -> pa.Schema:
+    """The Arrow schema shard functions see for a Spark schema: Spark's session-time-zone
+    TIMESTAMP (UTC here) as a naive timestamp, as DuckDB hands it over, so a shard function gets
+    the same frames on both engines."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    arrow = to_arrow_schema(schema, timezone="UTC")
+    return pa.schema(
+        [
+            pa.field(f.name, pa.timestamp(f.type.unit), f.nullable)
+            if pa.types.is_timestamp(f.type) and f.type.tz is not None
+            else f
+            for f in arrow
+        ]
+    )
+
+
 class SparkEngine(Engine):
     """Apache Spark (see :mod:`cxradar.engine.base`): SQL transpiled from the portable DuckDB
     subset; shard functions as one ``applyInArrow`` group per shard (``mapInArrow`` when row-wise),
@@ -274,12 +291,12 @@ class SparkEngine(Engine):
 
     def map_shards(self, step: ShardStep, out_dir: Path) -> StepCounts:
         from pyspark.sql import functions as F
-        from pyspark.sql.pandas.types import from_arrow_schema, to_arrow_schema
+        from pyspark.sql.pandas.types import from_arrow_schema
 
         out_dir = Path(out_dir)
         names = list(step.inputs)
         frames = [self._input_frame(step.inputs[n]) for n in names]
-        in_schemas = [to_arrow_schema(f.schema) for f in frames]
+        in_schemas = [_arrow_schema(f.schema) for f in frames]
         out_names = list(step.outputs)
         out_schemas = [step.outputs[n] for n in out_names]
         packed_out = packed_schema(out_schemas)
@@ -309,14 +326,9 @@ class SparkEngine(Engine):
                 for j, other in enumerate(in_schemas):
                     for field in other:
                         target = f"t{j}__{field.name}"
-                        if j == i:
-                            cols.append(F.col(f"`{field.name}`").alias(target))
-                        else:
-                            cols.append(
-                                F.lit(None)
-                                .cast(from_arrow_schema(pa.schema([field]))[0].dataType)
-                                .alias(target)
-                            )
+                        spark_type = from_arrow_schema(pa.schema([field]))[0].dataType
+                        value = F.col(f"`{field.name}`") if j == i else F.lit(None)
+                        cols.append(value.cast(spark_type).alias(target))
                 keyed.append(frame.where(F.col(f"`{key}`").isNotNull()).select(*cols))
             union = keyed[0]
             for other in keyed[1:]:
