@@ -148,7 +148,9 @@ def validate_dir(
                     examples.extend(_problem_summary(name, result.entries))
                     if report.quarantined_share > max_quarantine_share:
                         report.status = "too_many_bad"
-                if report.status not in ("missing", "error"):
+                # an absent optional table (an empty file) cannot vouch for references: they are
+                # reported as not checked rather than quarantining every referring row
+                if report.status not in ("missing", "error", "absent"):
                     usable_refs[name] = accepted_dir / f"{name}.parquet"
                 if wide.get(name) is not None and find_table_file(data_dir, name) is not None:
                     report.warnings.append(
