@@ -25,7 +25,7 @@ def weak_survey_items(surveys: pd.DataFrame, month: str, config: StaffConfig) ->
         else pd.Series([], dtype=str)
     )
     rows = surveys.loc[answered == month] if len(surveys) else surveys
-    weights = rows["weight"] if "weight" in rows else None
+    weights = rows.get("weight")
     out = []
     for item in config.survey_items:
         if item.column not in rows:

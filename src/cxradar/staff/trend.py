@@ -8,6 +8,7 @@ estimate and interval (for roles and all: the raw mean with a normal interval).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 from scipy import stats
@@ -29,7 +30,7 @@ def _plain(values: pd.Series, z: float) -> dict[str, float]:
 def monthly_trend(scores: pd.DataFrame, months: list[str], config: StaffConfig) -> pd.DataFrame:
     """The trend table over ``months`` (oldest first)."""
     z = float(stats.norm.ppf(0.5 + config.level / 2.0))
-    rows: list[dict[str, object]] = []
+    rows: list[dict[Any, Any]] = []
     for month in months:
         mine = scores.loc[(scores["month"] == month) & scores["score"].notna()]
         rows.append({"level": "all", "unit": "all", "month": month, **_plain(mine["score"], z)})
@@ -40,17 +41,9 @@ def monthly_trend(scores: pd.DataFrame, months: list[str], config: StaffConfig) 
         if units.empty:
             continue
         shrunk, _prior = shrink(units, level=config.level, min_n=config.min_contacts)
-        for row in shrunk.itertuples(index=False):
-            rows.append(
-                {
-                    "level": "hall",
-                    "unit": row.hall_id,
-                    "month": month,
-                    "n": int(row.n),
-                    "raw_mean": float(row.mean),
-                    "estimate": float(row.estimate),
-                    "lo": float(row.lo),
-                    "hi": float(row.hi),
-                }
-            )
+        halls = shrunk.rename(columns={"hall_id": "unit", "mean": "raw_mean"})
+        halls = halls.assign(level="hall", month=month)[
+            ["level", "unit", "month", "n", "raw_mean", "estimate", "lo", "hi"]
+        ]
+        rows.extend(halls.to_dict("records"))
     return pd.DataFrame(rows, columns=["level", "unit", "month", "n", "raw_mean", "estimate", "lo", "hi"])
