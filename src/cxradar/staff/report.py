@@ -29,7 +29,7 @@ from cxradar.staff.trend import monthly_trend
 
 __all__ = ["NO_STAFF", "agent_keys", "build_staff_views", "has_staff", "load_staff_tables", "months_up_to"]
 
-DATA_TABLES = ("contacts", "staff", "followups", "surveys", "subscribers")
+DATA_TABLES = ("staff", "contacts", "followups", "surveys", "subscribers")
 NO_STAFF = (
     "the data has no staff tables (staff.parquet and contacts.agent_id / hall_id)",
     "数据中没有员工表（staff 及 contacts 的 agent_id / hall_id）",
@@ -58,7 +58,14 @@ def load_staff_tables(data_dir: Path, run_dir: Path | None = None) -> dict[str, 
             f"data folder {data_dir} does not exist",
             fix="pass the folder holding contacts, staff and followups (e.g. the output of cxradar simulate)",
         )
-    tables = {name: read_table(data_dir, name) for name in DATA_TABLES}
+    tables: dict[str, pd.DataFrame] = {}
+    for name in DATA_TABLES:
+        try:
+            tables[name] = read_table(data_dir, name)
+        except UnreadableFileError:
+            if name in ("contacts", "staff"):
+                raise
+            tables[name] = pd.DataFrame()  # surveys and subscribers only add views
     if not has_staff(tables):
         raise DataError(
             f"{data_dir}: {NO_STAFF[0]}",
