@@ -57,7 +57,9 @@ SPECS = [
             "营业厅排名：内部满意度（回访与短信评价）经经验贝叶斯收缩后的估计及区间、在样本充足营业厅中的排名、末位名单及目标结论。",
         ),
         col("hall_id", "string", "hall", "营业厅"),
-        col("district", "string", "district", "区县"),
+        col("district", "string", "district (code)", "区县（代码）"),
+        col("district_en", "string", "district (English)", "区县（英文）"),
+        col("district_zh", "string", "district (Chinese)", "区县（中文）"),
         *_ESTIMATE,
         col("raw_mean", "float", "raw mean", "原始均值"),
         col("rank", "int", "rank (1 = best)", "排名（1为最好）"),
@@ -148,7 +150,7 @@ def _inputs(ctx: AggregateContext, window: list[str]) -> dict[str, pd.DataFrame]
         return None
     where = "(agent_id IS NOT NULL OR hall_id IS NOT NULL) AND strftime(\"at\", '%Y-%m') BETWEEN ? AND ?"
     contacts = files.sql(
-        f"SELECT id, msisdn, \"at\", channel, rating, hall_id, agent_id FROM contacts WHERE {where}",
+        f'SELECT id, msisdn, "at", channel, rating, hall_id, agent_id FROM contacts WHERE {where}',
         [window[0], window[-1]],
     )
     if contacts.empty:
@@ -182,6 +184,9 @@ def _tables(
     halls, prior = league(scores, "hall_id", config, config.hall_target)
     district = staff.dropna(subset=["hall_id"]).drop_duplicates("hall_id").set_index("hall_id")["district"]
     halls["district"] = halls["hall_id"].map(district)
+    names = [ctx.labels.get("district", str(d)) for d in halls["district"]]
+    halls["district_en"] = [n.en for n in names]
+    halls["district_zh"] = [n.zh for n in names]
     halls["verdict_en"] = [label(VERDICT, v)[1] for v in halls["verdict"]]
     halls["verdict_zh"] = [label(VERDICT, v)[0] for v in halls["verdict"]]
     role_of = staff.set_index("agent_id")["role"]
@@ -191,9 +196,9 @@ def _tables(
     roles = role_table(scores, agents, config)
     items = hall_items(scores, config)
     items = items.loc[items["worst_rank"] <= 2].copy()
-    names = {i.name: (i.zh, i.en) for i in config.items}
-    items["label_en"] = [names[i][1] for i in items["item"]]
-    items["label_zh"] = [names[i][0] for i in items["item"]]
+    item_names = {i.name: (i.zh, i.en) for i in config.items}
+    items["label_en"] = [item_names[i][1] for i in items["item"]]
+    items["label_zh"] = [item_names[i][0] for i in items["item"]]
     survey = weak_survey_items(data["surveys"], ctx.month, config)
     role_names = {r.name: (r.zh, r.en) for r in config.roles}
     if len(survey):

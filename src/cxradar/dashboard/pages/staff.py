@@ -11,7 +11,7 @@ from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar, intervals
 from cxradar.dashboard.model import Block, Page, Para, Section
 from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels
-from cxradar.dashboard.text import same, t
+from cxradar.dashboard.text import t
 
 __all__ = ["PAGE_ID", "build"]
 
@@ -27,7 +27,10 @@ def _league(halls: pd.DataFrame, status: pd.Series) -> Section:
             f"The {len(ranked)} weakest halls with enough data: internal satisfaction and its interval",
             f"样本充足的最弱{len(ranked)}个营业厅：内部满意度及区间",
         ),
-        [same(f"{h} ({d})") for h, d in zip(ranked["hall_id"], ranked["district"], strict=True)],
+        [
+            t(f"{h} ({en})", f"{h}（{zh}）")
+            for h, en, zh in zip(ranked["hall_id"], ranked["district_en"], ranked["district_zh"], strict=True)
+        ],
         list(ranked["estimate"]),
         list(ranked["lo"]),
         list(ranked["hi"]),
@@ -50,7 +53,7 @@ def _league(halls: pd.DataFrame, status: pd.Series) -> Section:
         [
             ("rank", "count"),
             ("hall_id", "text"),
-            ("district", "text"),
+            ("district_en", "pair"),
             ("n", "count"),
             ("raw_mean", "num2"),
             ("estimate", "num2"),
