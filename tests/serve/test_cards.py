@@ -9,11 +9,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from .conftest import A, B, C, D, E, F, H, make_run_dir
 
 from cxradar.errors import DataError, StateError
 from cxradar.serve.cards import build_cards, cards_meta_path, cards_path
 from cxradar.serve.msisdn import MSISDN_PATTERN, InvalidMsisdnError, mask_msisdn, msisdn_key, normalise_msisdn
+
+from .conftest import A, B, C, D, E, F, H, make_run_dir
 
 
 @pytest.mark.parametrize(

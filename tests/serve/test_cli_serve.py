@@ -7,11 +7,12 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-from .conftest import make_run_dir
 
 from cxradar.cli import main
 from cxradar.serve.keys import KeyRing
 from cxradar.serve.publish import current_manifest
+
+from .conftest import make_run_dir
 
 
 def _run(args: list[str]) -> tuple[int, str, str]:

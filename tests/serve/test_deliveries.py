@@ -11,7 +11,6 @@ import httpx
 import pandas as pd
 import pytest
 from starlette.testclient import TestClient
-from .conftest import A, B, C, D, E, F, Keys, at, bearer
 
 from cxradar.serve.app import create_app
 from cxradar.serve.deliveries import store_path
@@ -22,6 +21,8 @@ from cxradar.serve.delivery_io import (
     read_delivery_log,
 )
 from cxradar.serve.settings import ServeSettings
+
+from .conftest import A, B, C, D, E, F, Keys, at, bearer
 
 NOON = "2026-11-05T10:30:00"
 Client = Callable[[str], TestClient]

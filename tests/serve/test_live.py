@@ -17,11 +17,12 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-from .conftest import A, B, C, D, E, H, Keys, bearer
 
 from cxradar.serve.cards import cards_meta_path, cards_path
 from cxradar.serve.delivery_io import read_delivery_log
 from cxradar.serve.publish import publish
+
+from .conftest import A, B, C, D, E, H, Keys, bearer
 
 
 def _free_port() -> int:

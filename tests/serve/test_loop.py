@@ -13,7 +13,6 @@ import duckdb
 import pandas as pd
 import pytest
 from starlette.testclient import TestClient
-from .conftest import at, bearer
 
 from cxradar.pipeline import run_month
 from cxradar.serve.app import create_app
@@ -22,6 +21,8 @@ from cxradar.serve.keys import KeyFile
 from cxradar.serve.publish import publish
 from cxradar.serve.settings import ServeSettings
 from cxradar.simulate import simulate
+
+from .conftest import at, bearer
 
 SKIP = ("survey", "churn")  # not needed for the loop; churn alone would take most of the time
 DELIVERED_AT = "2026-10-03T11:11:11"  # a time no simulated contact or delivery has

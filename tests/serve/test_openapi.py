@@ -12,11 +12,12 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
-from .conftest import A, B, Keys, at
 
 from cxradar.serve.app import create_app
 from cxradar.serve.openapi import openapi_document
 from cxradar.serve.settings import ServeSettings
+
+from .conftest import A, B, Keys, at
 
 # A delivery can be schema-valid and still refused on its facts (a time in the future, before the
 # care was assigned, a number with no care): no schema can say those, so for that operation the

@@ -9,11 +9,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from .conftest import make_run_dir
 
 from cxradar.errors import DataError, StateError, UnreadableFileError
 from cxradar.serve.publish import current_manifest, publish, snapshots_dir, write_snapshot
 from cxradar.serve.snapshot import Snapshot
+
+from .conftest import make_run_dir
 
 
 def _synthetic_cards(n: int, seed: int) -> tuple[list[str], list[str]]:

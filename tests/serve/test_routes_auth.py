@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
-from .conftest import A, B, C, D, E, F, G, H, Keys, at, bearer
 
 from cxradar.serve.app import create_app
 from cxradar.serve.keys import KeyFile, KeyRing
 from cxradar.serve.settings import ServeSettings
+
+from .conftest import A, B, C, D, E, F, G, H, Keys, at, bearer
 
 NOON = "2026-11-05T10:30:00"
 Client = Callable[[str], TestClient]
