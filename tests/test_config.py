@@ -27,6 +27,7 @@ from cxradar.identify.config import load_identify_config
 from cxradar.models.settings import load_settings
 from cxradar.run_config import RUN_SECTIONS, effective_settings, load_run_config
 from cxradar.simulate.params import load_params
+from cxradar.staff import load_staff_config
 from cxradar.survey.config import load_survey_config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +42,7 @@ VIEWS: dict[str, Any] = {
     "survey": load_survey_config,
     "models": load_settings,
     "simulator": lambda path=None: load_params(path).values,
+    "staff": load_staff_config,
 }
 
 

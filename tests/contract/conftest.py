@@ -125,6 +125,32 @@ def valid_frames() -> dict[str, pd.DataFrame]:
             "channel": ["hall", "hotline", "app"],
             "reason": ["inquiry", "", "billing"],
             "rating": ["5", "", "2"],
+            "hall_id": ["H01001", "", ""],
+            "agent_id": ["AG001", "AG002", ""],
+        }
+    )
+    staff = pd.DataFrame(
+        {
+            "agent_id": ["AG001", "AG002"],
+            "hall_id": ["H01001", ""],
+            "role": ["service_adviser", "customer_service_agent"],
+            "district": ["chaoyang", "chaoyang"],
+            "start_date": ["2020-03-01", "2024-07-15"],
+        }
+    )
+    followups = pd.DataFrame(
+        {
+            "id": ["F1", "F2"],
+            "contact_id": ["K1", "K2"],
+            "called_at": ["2026-09-02 10:00:00", "2026-09-16 09:30:00"],
+            "answered": ["true", "false"],
+            "score_attitude": ["9", ""],
+            "score_competence": ["8", ""],
+            "score_resolution": ["7", ""],
+            "score_wait": ["6", ""],
+            "score_explanation": ["8", ""],
+            "verbatim": ["long_wait", ""],
+            "action": ["apology", ""],
         }
     )
     incidents = pd.DataFrame(
@@ -174,6 +200,8 @@ def valid_frames() -> dict[str, pd.DataFrame]:
         "incidents": incidents,
         "surveys": surveys,
         "care_actions": care_actions,
+        "staff": staff,
+        "followups": followups,
     }
 
 

@@ -207,3 +207,30 @@ def test_quoted_newline_shifts_the_line_number(make_data: Callable[..., Path]) -
     _, out = run(make_data, edit)
     q = quarantine(out, "subscribers")
     assert (q.loc[0, "row"], q.loc[0, "line"]) == ("3", "5")
+
+
+def test_staff_references_quarantine_unknown_agents_and_followups(make_data: Callable[..., Path]) -> None:
+    def edit(frames: dict[str, pd.DataFrame]) -> None:
+        frames["contacts"].loc[1, "agent_id"] = "AG999"  # not on the staff roster
+        frames["followups"].loc[1, "contact_id"] = "K9"  # no such contact
+        frames["followups"].loc[0, "score_wait"] = "11"  # outside 1-10
+
+    report, out = run(make_data, edit)
+    assert report.tables["contacts"].rules == {"reference": 1}
+    assert report.tables["followups"].rules == {"max": 1, "reference": 1}
+    bad = quarantine(out, "contacts")
+    assert bad["column"].tolist() == ["agent_id"] and bad["value"].tolist() == ["AG999"]
+
+
+def test_contacts_with_agents_but_no_staff_table_are_kept_with_a_warning(
+    make_data: Callable[..., Path],
+) -> None:
+    """An absent optional table cannot vouch for references: they are reported as not checked."""
+
+    def edit(frames: dict[str, pd.DataFrame]) -> None:
+        del frames["staff"], frames["followups"]
+
+    report, _out = run(make_data, edit)
+    assert report.tables["staff"].status == "absent"
+    assert report.tables["contacts"].quarantined == 0
+    assert any("agent_id -> staff.agent_id not checked" in w for w in report.tables["contacts"].warnings)

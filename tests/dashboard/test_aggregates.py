@@ -243,3 +243,52 @@ def test_building_a_month_again_replaces_only_that_month(small_run: SmallRun, tm
         again = pd.read_parquet(run_dir / REPORT_DIR / f"{name}.parquet")
         pd.testing.assert_frame_equal(again, frame)
     assert json.loads((run_dir / REPORT_DIR / "manifest.json").read_text())["months"] == list(MONTHS)
+
+
+def test_staff_tables_equal_the_staff_analytics_and_name_no_agent(small_run: SmallRun) -> None:
+    """The staff page's tables are what cxradar.staff computes on the same window, and no agent id
+    reaches a report table."""
+    from cxradar.staff import contact_scores, league, load_staff_config
+    from cxradar.staff.report import months_up_to
+
+    month = _month(small_run)
+    status = month.table("staff_status").iloc[0]
+    assert bool(status["has_staff"])
+    config = load_staff_config()
+    data = small_run.data_dir
+    scores = contact_scores(
+        pd.read_parquet(data / "contacts.parquet"),
+        pd.read_parquet(data / "followups.parquet"),
+        pd.read_parquet(data / "staff.parquet"),
+        config,
+    )
+    scores = scores.loc[scores["month"].isin(months_up_to(MONTHS[-1], config.window_months))]
+    expected, prior = league(scores, "hall_id", config, config.hall_target)
+    halls = month.table("staff_halls").set_index("hall_id").sort_index()
+    expected = expected.set_index("hall_id").sort_index()
+    assert list(halls.index) == list(expected.index)
+    np.testing.assert_allclose(halls["estimate"], expected["estimate"], rtol=1e-12)
+    assert status["prior_mean"] == pytest.approx(prior["mu"], rel=1e-12)
+    assert (halls["verdict"] == expected["verdict"]).all()
+    roles = month.table("staff_roles")
+    assert set(roles["role"]) == {r.name for r in config.roles} and roles["label_zh"].str.len().gt(0).all()
+    items = month.table("staff_hall_items")
+    assert items.groupby("hall_id").size().max() <= 2
+    agent_ids = set(pd.read_parquet(data / "staff.parquet")["agent_id"])
+    for path in (small_run.run_dir / REPORT_DIR).glob("staff_*.csv"):
+        text = path.read_text(encoding="utf-8-sig")
+        assert not any(a in text for a in agent_ids), path.name
+
+
+def test_staff_page_without_staff_tables_says_so() -> None:
+    from cxradar.dashboard.build import MonthTables
+    from cxradar.dashboard.model import Notice, texts
+    from cxradar.dashboard.pages import staff
+
+    tables = {s.name: pd.DataFrame(columns=s.column_names[1:]) for s in SPECS.values() if s.page == "staff"}
+    tables["staff_status"] = pd.DataFrame([{"has_staff": False}])
+    page = staff.build(MonthTables("2026-10", tables, {}))
+    blocks = [b for s in page.sections for b in s.blocks]
+    assert len(blocks) == 1 and isinstance(blocks[0], Notice)
+    assert "no staff tables" in blocks[0].text.en and "没有员工表" in blocks[0].text.zh
+    assert all(x.en and x.zh for x in texts(page))

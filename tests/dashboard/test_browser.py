@@ -178,6 +178,13 @@ def test_headline_numbers_equal_summary_json(opened: Opened, small_run: SmallRun
     assert f"{pool['entered']:,}" in meaning and f"{pool['exited']:,}" in meaning
 
 
+def test_staff_page_shows_the_hall_league_with_intervals(opened: Opened) -> None:
+    opened.show("staff")
+    assert opened.page.locator("#page-staff #staff-halls").get_attribute("data-drawn") == "1"
+    assert opened.page.locator("#page-staff .cx-notice").count() == 0  # the small run has staff tables
+    assert "营业厅排名" in opened.page.locator("#page-staff").inner_text()
+
+
 def test_printable(opened: Opened, artifacts: Path) -> None:
     opened.page.emulate_media(media="print")
     opened.page.evaluate("window.dispatchEvent(new Event('beforeprint'))")

@@ -46,6 +46,17 @@ TRUTH_COLUMNS = {
     ],
     "churn": ["msisdn", "month", "churn_type", "reason", "group_id"],
     "group_churn": ["group_id", "month", "members", "members_left"],
+    "halls": ["hall_id", "district", "quality", "hall_effect", "weak", "weak_items", "contacts_served"],
+    "staff": [
+        "agent_id",
+        "hall_id",
+        "role",
+        "quality",
+        "agent_effect",
+        "weak",
+        "weak_items",
+        "contacts_served",
+    ],
 }
 
 

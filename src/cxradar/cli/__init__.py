@@ -57,6 +57,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "cxradar.cli.survey:survey",
         "1–10 survey, 4S touchpoint, complaint and behaviour-vs-satisfaction reports.",
     ),
+    "staff": (
+        "cxradar.cli.staff:staff",
+        "Service halls and first-touchpoint staff: internal satisfaction, role targets, follow-ups.",
+    ),
     "churn": (
         "cxradar.cli.churn:churn",
         "Churn: definitions, exclusions, models, likely churners with factors, group alerts.",
@@ -143,6 +147,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       cxradar model      cross-validate, fit, score or export a model on any flat table
       cxradar csi        Customer Satisfaction Index by PLS path modelling
       cxradar survey     1–10 survey, touchpoint and complaint reports
+      cxradar staff      service halls and staff: internal satisfaction, targets, follow-ups
       cxradar churn      churn training, scoring and group alerts
       cxradar care       assign care strategies, channel lists, pending care
       cxradar campaign   design campaigns with control groups; evaluate them

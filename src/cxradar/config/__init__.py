@@ -92,6 +92,7 @@ SECTIONS: dict[str, Section] = {
         "docs/survey.md#configuration",
     ),
     "models": Section("models.yaml", ("kinds.*",), "docs/models.md"),
+    "staff": Section("staff.yaml", ("items", "roles", "survey_items"), "docs/staff.md#configuration"),
     "simulator": Section("simulator.yaml", (), "docs/simulator.md"),
 }
 

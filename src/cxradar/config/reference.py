@@ -33,7 +33,7 @@ effective setting with the file and line it came from.
   `churn:` (conf/churn.yaml), `survey:` (conf/survey.yaml) and `models:` (conf/models.yaml).
   The commands of one step take that step's file directly (`cxradar churn train --config`,
   `cxradar care assign --rules/--policies`, `cxradar campaign design --config`,
-  `cxradar survey report --config`, `cxradar simulate --params`).
+  `cxradar survey report --config`, `cxradar staff report --config`, `cxradar simulate --params`).
 - A mapping merges key by key; a list or a plain value replaces the shipped one (a user's
   `rules:` list replaces all the shipped care rules).
 - A key the shipped file does not have is an error that names the file and line and suggests the

@@ -153,7 +153,9 @@ def validate_dir(
                     examples.extend(_problem_summary(name, result.entries))
                     if report.quarantined_share > max_quarantine_share:
                         report.status = "too_many_bad"
-                if report.accepted > 0:  # an empty table would fail every reference to it
+                # an empty or absent table cannot vouch for references: they are reported as not
+                # checked rather than quarantining every referring row
+                if report.accepted > 0 and report.status not in ("missing", "error", "absent"):
                     usable_refs[name] = accepted_dir / f"{name}.parquet"
                 if wide.get(name) is not None and find_table_file(data_dir, name) is not None:
                     report.warnings.append(

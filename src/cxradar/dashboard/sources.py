@@ -34,6 +34,8 @@ VIEWS = {
     "complaints": "validated/accepted/complaints",
     "surveys": "validated/accepted/surveys",
     "contacts": "validated/accepted/contacts",
+    "staff": "validated/accepted/staff",
+    "followups": "validated/accepted/followups",
     "pool": "pool",
     "pool_history": "pool_history",
     "potential": "potential_dissatisfied",

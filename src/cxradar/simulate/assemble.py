@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from cxradar.simulate.monthly import BlockResult
 from cxradar.simulate.params import SEGMENTS
 from cxradar.simulate.population import BRANDS, PLAN_CODES, Block
+from cxradar.simulate.staff import ACTIONS, FOLLOWUP_ITEMS, VERBATIM, StaffWorld
 from cxradar.simulate.usage import PAYMENT_CHANNELS
 from cxradar.simulate.world import World
 from cxradar.simulate.writer import to_arrow_table
@@ -53,9 +54,14 @@ def _nullable_int(values: np.ndarray) -> pa.Array:
 
 
 def block_tables(
-    block_no: int, blk: Block, res: BlockResult, world: World, schemas: dict[str, pa.Schema]
+    block_no: int,
+    blk: Block,
+    res: BlockResult,
+    world: World,
+    schemas: dict[str, pa.Schema],
+    staff: StaffWorld | None = None,
 ) -> dict[str, pa.Table]:
-    """Contract tables (except cells, incidents, surveys) and truth tables for one block."""
+    """Contract tables (except cells, incidents, surveys, staff) and truth tables for one block."""
     msisdn = blk.msisdn
     numbers = msisdn_strings(msisdn)
     months = world.months
@@ -135,19 +141,52 @@ def block_tables(
     )
     ct = res.rows["contacts"]
     who = _cat(ct, "who")
+    contact_ids = ids("CT", block_no, len(who))
+    staffed = staff is not None and len(ct) > 0 and "agent" in ct[0]
+    hall = _cat(ct, "hall").astype(np.int64) if staffed else np.full(len(who), -1)
+    agent = _cat(ct, "agent").astype(np.int64) if staffed else np.full(len(who), -1)
     out["contacts"] = to_arrow_table(
         {
-            "id": ids("CT", block_no, len(who)),
+            "id": contact_ids,
             "msisdn": _take(numbers, who),
             "at": _cat(ct, "at"),
             "channel": _cat(ct, "channel"),
             "reason": _cat(ct, "reason"),
             "rating": _nullable_int(_cat(ct, "rating")),
+            "hall_id": _coded(staff.hall_ids if staff is not None else np.array([]), hall),
+            "agent_id": _coded(staff.agent_ids if staff is not None else np.array([]), agent),
         },
         schemas["contacts"],
     )
+    if staffed:
+        out["followups"] = _followups(block_no, ct, contact_ids, schemas["followups"])
     out.update(_truth_tables(blk, res, world))
     return out
+
+
+def _coded(names: np.ndarray, codes: np.ndarray) -> pa.Array:
+    """``names[code]`` as strings, null where the code is -1."""
+    padded = np.array([*names, None], dtype=object)
+    return pa.array(padded[np.where(codes >= 0, codes, len(names))], pa.string())
+
+
+def _followups(block_no: int, ct: list[dict[str, Any]], contact_ids: pa.Array, schema: pa.Schema) -> pa.Table:
+    """The follow-up calls of the block's staffed contacts, in contact order."""
+    called = np.flatnonzero(_cat(ct, "fu_called").astype(bool))
+    scores = np.concatenate([p["fu_scores"] for p in ct])[called]
+    verbatim = _cat(ct, "fu_verbatim").astype(np.int64)[called]
+    action = _cat(ct, "fu_action").astype(np.int64)[called]
+    cols: dict[str, Any] = {
+        "id": ids("FU", block_no, len(called)),
+        "contact_id": contact_ids.take(pa.array(called, pa.int64())),
+        "called_at": _cat(ct, "fu_at")[called],
+        "answered": _cat(ct, "fu_answered").astype(bool)[called],
+        "verbatim": _coded(VERBATIM, verbatim),
+        "action": _coded(ACTIONS, action),
+    }
+    for i, item in enumerate(FOLLOWUP_ITEMS):
+        cols[f"score_{item}"] = _nullable_int(scores[:, i])
+    return to_arrow_table(cols, schema)
 
 
 def _truth_tables(blk: Block, res: BlockResult, world: World) -> dict[str, pa.Table]:

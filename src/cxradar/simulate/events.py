@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cxradar.simulate.params import DIMENSIONS, SimulatorParams
+from cxradar.simulate.staff import StaffBlock, draw_followups
 
 __all__ = ["COMPLAINT_TYPES", "CONTACT_CHANNELS", "CONTACT_REASONS", "Events", "draw_events", "times_between"]
 
@@ -75,6 +76,8 @@ def draw_events(
     lo: np.ndarray,
     hi: np.ndarray,
     unresolved_before: np.ndarray,
+    staff: StaffBlock | None = None,
+    female: np.ndarray | None = None,
 ) -> Events:
     """Complaints and contacts of the active subscribers ``who`` (arrays are aligned with ``who``)."""
     vp, cp = params["voice"], params["contacts"]
@@ -136,7 +139,8 @@ def draw_events(
     reason_w[:, 3] += 0.3 * (primary[t_idx] == DIMENSIONS.index("value"))
     reason = _categorical(rng, reason_w)
     tough = ((reason == 2) & (net_exposure[t_idx] > 10)) | ((reason == 1) & (billing_hit[t_idx] > 0))
-    ok = rng.random(len(t_idx)) < np.where(tough, 0.6, float(cp["resolved"]))
+    ok_draw = rng.random(len(t_idx))
+    p_resolved = np.where(tough, 0.6, float(cp["resolved"]))
     # a complaint is also a contact (except via the regulator); its outcome is first-contact resolution
     from_c = np.flatnonzero(_COMPLAINT_CHANNELS[channel] != "regulator")
     cc_channel = _COMPLAINT_CHANNELS[channel[from_c]]
@@ -146,17 +150,31 @@ def draw_events(
         [CONTACT_CHANNELS[rng.choice(6, size=len(t_idx), p=_CONTACT_CHANNEL_P)], cc_channel]
     )
     ct_reason = np.concatenate([CONTACT_REASONS[reason], np.full(len(from_c), "complaint", dtype=object)])
+    # the staff who served a contact move its chance of resolution and its rating (centred effects,
+    # drawn from the staff's own stream so every other draw of the story stays where it was)
+    served = None
+    resolution_lift = np.zeros(len(ct_who))
+    rating_lift = np.zeros(len(ct_who))
+    if staff is not None:
+        served = staff.serve(ct_who, ct_channel, ct_reason)
+        resolution_lift = float(staff.params["resolution_per_point"]) * served.quality[:, 2]
+        rating_lift = float(staff.params["rating_per_point"]) * served.quality.mean(axis=1)
+    ok = ok_draw < p_resolved + resolution_lift[: len(t_idx)]
     ct_ok = np.concatenate([ok, fcr[from_c]])
     answered = rng.random(len(ct_who)) < float(cp["rating_answered"])
-    score = 2.3 + 0.5 * (sat[ct_who] - 5.0) + 1.0 * ct_ok + rng.normal(0, 0.6, len(ct_who))
+    score = 2.3 + 0.5 * (sat[ct_who] - 5.0) + 1.0 * ct_ok + rng.normal(0, 0.6, len(ct_who)) + rating_lift
     rating = np.clip(np.round(score), 1, 5).astype(np.int64)
-    contacts = {
+    contacts: dict[str, np.ndarray] = {
         "who": who[ct_who],
         "at": ct_at,
         "channel": ct_channel,
         "reason": ct_reason,
         "rating": np.where(answered, rating, -1),
     }
+    if staff is not None and served is not None:
+        is_female = female[ct_who] if female is not None else np.zeros(len(ct_who), dtype=bool)
+        contacts.update({"hall": served.hall, "agent": served.agent, "quality": served.quality})
+        contacts.update(draw_followups(staff, served, sat[ct_who], ct_ok.astype(float), ct_at, is_female))
     low = np.zeros(len(who), dtype=bool)
     low[ct_who[answered & (rating <= 2)]] = True
     unresolved = np.zeros(len(who))

@@ -27,6 +27,7 @@ from cxradar.simulate.satisfaction import (
     event_deficits,
     perceived_baseline,
 )
+from cxradar.simulate.staff import StaffBlock
 from cxradar.simulate.survey import draw_survey
 from cxradar.simulate.usage import draw_payment_channel, draw_usage
 from cxradar.simulate.world import SEVERITY_WEIGHT, World
@@ -48,8 +49,14 @@ class BlockResult:
     final: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-def run_block(blk: Block, world: World, params: SimulatorParams, rng: np.random.Generator) -> BlockResult:
-    """Simulate every month of the window for one block."""
+def run_block(
+    blk: Block,
+    world: World,
+    params: SimulatorParams,
+    rng: np.random.Generator,
+    staff: StaffBlock | None = None,
+) -> BlockResult:
+    """Simulate every month of the window for one block (``staff``: who serves its contacts)."""
     n, months = blk.n, len(world.months)
     sp, chp, up = params["satisfaction"], params["churn"], params["usage"]
     out = BlockResult()
@@ -82,7 +89,11 @@ def run_block(blk: Block, world: World, params: SimulatorParams, rng: np.random.
     suspended_carry &= blk.join_month < 0
     is_suspended_end = np.zeros(n, dtype=bool)
     competitor_recent = np.zeros(n)
+    staff_met = np.zeros((n, 5))  # quality of the staff who last served each subscriber
+    staff_age = np.full(n, 99)  # months since that contact
+    female = blk.gender == "F"
     for m in range(months):
+        staff_age += 1
         start = world.months[m].astype("datetime64[us]")
         end = world.month_ends[m]
         act = np.flatnonzero((blk.join_month <= m) & (churn_month < 0))
@@ -150,7 +161,13 @@ def run_block(blk: Block, world: World, params: SimulatorParams, rng: np.random.
             lo,
             np.full(len(act), end),
             unresolved[act],
+            staff,
+            female[act],
         )
+        if "agent" in ev.contacts:
+            met = ev.contacts["agent"] >= 0
+            staff_met[ev.contacts["who"][met]] = ev.contacts["quality"][met]
+            staff_age[ev.contacts["who"][met]] = 0
         unresolved[act] = np.minimum(ev.unresolved, 1.5)
         # churn: leaving this month, involuntary after a suspension, new intentions, downgrades
         leaves = leave_month[act] == m
@@ -236,7 +253,10 @@ def run_block(blk: Block, world: World, params: SimulatorParams, rng: np.random.
         out.rows["contacts"].append(ev.contacts)
         # survey sample among lines in service all month
         in_service = ~gone & ~joined_now
-        survey = draw_survey(rng, params, act, in_service, blk, sat, perceived, ar_noise[act], to_leave, m)
+        recent = np.where((staff_age[act] <= 2)[:, None], staff_met[act], 0.0)
+        survey = draw_survey(
+            rng, params, act, in_service, blk, sat, perceived, ar_noise[act], to_leave, m, recent
+        )
         for (seg, dist), count in survey.pop("strata").items():
             out.strata[(m, seg, dist)] += count
         out.rows["surveys"].append(survey)

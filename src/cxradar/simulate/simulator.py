@@ -25,13 +25,14 @@ from cxradar.simulate.assemble import block_tables, ids, msisdn_strings
 from cxradar.simulate.monthly import run_block
 from cxradar.simulate.params import SEGMENTS, SimulatorParams, load_params
 from cxradar.simulate.population import PLAN_CODES, make_block
+from cxradar.simulate.staff import StaffBlock, build_staff
 from cxradar.simulate.survey import ITEMS
 from cxradar.simulate.world import World, build_world
 from cxradar.simulate.writer import TableWriter, contract_schemas, to_arrow_table
 
 __all__ = ["TRUTH_TABLES", "simulate"]
 
-TRUTH_TABLES = ("satisfaction", "subscribers", "care_response", "churn", "group_churn")
+TRUTH_TABLES = ("satisfaction", "subscribers", "care_response", "churn", "group_churn", "halls", "staff")
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -72,8 +73,26 @@ def simulate(
     world = build_world(
         n_subscribers, months, end_month, params, np.random.default_rng(streams[0]), PLAN_CODES
     )
+    # the staff have their own random streams: the subscribers' story keeps every draw it had
+    with_staff = bool(params["staff"]["enabled"])
+    staff_streams = np.random.SeedSequence([seed, 0x57AFF]).spawn(n_blocks + 1)
+    staff = (
+        build_staff(
+            n_subscribers,
+            world.districts,
+            world.district_weights,
+            world.months[0],
+            params,
+            np.random.default_rng(staff_streams[0]),
+        )
+        if with_staff
+        else None
+    )
+    served = np.zeros(len(staff.agent_ids)) if staff is not None else np.zeros(0)
+    served_quality = np.zeros_like(served)
     writers: dict[str, TableWriter] = {}
-    for name in ("subscribers", "usage_monthly", "subscriber_cells", "complaints", "contacts"):
+    tables = ["subscribers", "usage_monthly", "subscriber_cells", "complaints", "contacts"]
+    for name in tables + (["followups"] if with_staff else []):
         writers[name] = TableWriter(out_dir, name, schemas[name])
     billing_hits: dict[int, list[np.ndarray]] = defaultdict(list)
     strata: dict[tuple[int, int, int], int] = defaultdict(int)
@@ -96,8 +115,16 @@ def simulate(
                 len(world.districts),
                 world.district_weights,
             )
-            res = run_block(blk, world, params, rng)
-            for name, table in block_tables(b, blk, res, world, schemas).items():
+            staff_block = (
+                StaffBlock(staff, blk.district, params, np.random.default_rng(staff_streams[b + 1]))
+                if staff is not None
+                else None
+            )
+            res = run_block(blk, world, params, rng, staff_block)
+            if staff_block is not None:
+                served += staff_block.served
+                served_quality += staff_block.served_quality
+            for name, table in block_tables(b, blk, res, world, schemas, staff).items():
                 if name not in writers:
                     folder, base = (truth_dir, name.split("/")[1]) if "/" in name else (out_dir, name)
                     writers[name] = TableWriter(folder, base, table.schema)
@@ -119,9 +146,14 @@ def simulate(
             ("incidents", _incidents(world, billing_hits, schemas["incidents"])),
             ("surveys", _surveys(surveys, strata, world, schemas["surveys"])),
             ("care_actions", schemas["care_actions"].empty_table()),
+            *([("staff", staff.staff_table(schemas["staff"]))] if staff is not None else []),
         ):
             writers[name] = TableWriter(out_dir, name, schemas[name])
             writers[name].write(table)
+        if staff is not None:
+            for name, table in staff.truth_tables(served, served_quality).items():
+                writers[name] = TableWriter(truth_dir, name.split("/")[1], table.schema)
+                writers[name].write(table)
         for w in writers.values():
             w.close()
     except BaseException:

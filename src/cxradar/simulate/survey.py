@@ -86,8 +86,14 @@ def draw_survey(
     month_noise: np.ndarray,
     to_leave: np.ndarray,
     month: int,
+    staff_met: np.ndarray | None = None,
 ) -> dict[str, Any]:
-    """Sample, responses and item answers for one block-month (positions relative to ``act``)."""
+    """Sample, responses and item answers for one block-month (positions relative to ``act``).
+
+    ``staff_met`` (aligned with ``act``; items attitude, competence, resolution, wait, explanation)
+    is the quality of the staff who served each subscriber in the last three months, in points:
+    it moves the service items (staff competence, problems solved, the hall visit, buying a
+    service) of those who met them."""
     sv = params["survey"]
     seg = blk.segment[act]
     rate = np.array([params.by_segment("survey", "sampling_rate")[s] for s in SEGMENTS])[seg]
@@ -123,9 +129,19 @@ def draw_survey(
         "Shopping": 0.4 * z_q[:, 2] + 0.3 * z_q[:, 1] + 0.3 * z_sat + 0.6 * rng.normal(0, 1, k),
         "After": 0.4 * z_q[:, 2] + 0.5 * z_sat + 0.5 * rng.normal(0, 1, k),
     }
+    shift: dict[str, np.ndarray] = {}
+    if staff_met is not None:  # external service items owned by first-touchpoint staff
+        met = staff_met[pos] * float(params["staff"]["survey_per_point"])
+        shift = {
+            "qsvc1": met[:, 1],
+            "qsvc2": met[:, 2],
+            "tp_site": 0.5 * (met[:, 0] + met[:, 3]),
+            "tp_shopping": met[:, 4],
+            "cmp1": 0.5 * (met[:, 0] + met[:, 2]),
+        }
     answers: dict[str, Any] = {}
     for item, (construct, loading) in ITEMS.items():
-        lat = _z(latent[construct])
+        lat = _z(latent[construct]) + shift.get(item, 0.0)
         value = _CENTRE[construct] + _SCALE * (
             loading * lat + np.sqrt(max(1 - loading**2, 0.0)) * rng.normal(0, 1, k)
         )

@@ -8,11 +8,11 @@ shares, means, model and campaign figures - never one row per subscriber.
 
 from __future__ import annotations
 
-from cxradar.dashboard.aggregates import care, churn, csi, glance, model, profile, survey
+from cxradar.dashboard.aggregates import care, churn, csi, glance, model, profile, staff, survey
 from cxradar.dashboard.aggregates.context import AggregateContext
 from cxradar.dashboard.tables import TableSpec
 
 __all__ = ["MODULES", "SPECS", "AggregateContext"]
 
-MODULES = (glance, profile, care, csi, survey, churn, model)
+MODULES = (glance, profile, care, csi, survey, staff, churn, model)
 SPECS: dict[str, TableSpec] = {s.name: s for m in MODULES for s in m.SPECS}
