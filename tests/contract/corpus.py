@@ -156,7 +156,7 @@ def too_many_and_too_few_fields(folder: Path) -> Case:
     # a fourth and a fifth row, one field too many and one too few, between the good rows
     _append_lines(
         folder / "contacts.csv",
-        ["K8,13800000001,2026-09-02 08:00:00,hall,inquiry,4,EXTRA", "K9,13800000002,2026-09-03 08:00:00"],
+        ["K8,13800000001,2026-09-02 08:00:00,hall,inquiry,4,,,EXTRA", "K9,13800000002,2026-09-03 08:00:00"],
         at=2,
     )
     return Case(
@@ -176,7 +176,7 @@ def blank_lines(folder: Path) -> Case:
     """Empty, space-only and delimiter-only lines are not rows, but they count as lines."""
     _plain(folder)
     _append_lines(folder / "contacts.csv", ["", "   ", ",,,,,"], at=2)
-    _append_lines(folder / "contacts.csv", ["K7,13800000001,2026-09-02,hall,inquiry,11"])  # rating 11
+    _append_lines(folder / "contacts.csv", ["K7,13800000001,2026-09-02,hall,inquiry,11,,"])  # rating 11
     return Case(
         False,
         {"contacts": Expect(status="too_many_bad", rows=4, accepted=3, lines={("max", 8)})},
