@@ -71,6 +71,10 @@ def flagged_customers(
     return out
 
 
+def _counts(values: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in values.astype(str).value_counts().items() if v}
+
+
 @dataclass
 class CareAssignment:
     """The result of assigning care for one month."""
@@ -91,7 +95,11 @@ def assign_care(
     dnd: pd.Series | None = None,
     priority: str = "risk",
 ) -> CareAssignment:
-    """Decide strategy, channel and script by the rules, then apply fatigue, DND and capacity."""
+    """Decide strategy, channel and script by the rules, then apply fatigue, DND and capacity.
+
+    The summary counts ``selected`` (everyone who gets care), of whom ``moved_to_wait_for_contact``
+    a policy moved from proactive care to a pending-care flag (``moved_by_reason``), and
+    ``left_out`` (no care at all this round; only with ``on_excluded: drop``) by reason."""
     rules = rules or load_rules()
     policies = policies or load_policies()
     decided = apply_rules(flagged, rules)
@@ -103,19 +111,22 @@ def assign_care(
         contacts=contacts,
         dnd=dnd,
         priority=priority,
+        rules=rules,
     )
     sel, left = result.selected, result.left_out
+    moved = left["fallback"].eq("wait_for_contact") if len(left) else pd.Series(dtype=bool)
     summary: dict[str, Any] = {
         "as_of": str(pd.Timestamp(as_of)),
         "priority": priority,
         "flagged": len(flagged),
         "selected": len(sel),
-        "left_out": len(left),
-        "moved_to_wait_for_contact": int((left["fallback"] == "wait_for_contact").sum()) if len(left) else 0,
-        "by_strategy": {str(k): int(v) for k, v in sel["strategy"].value_counts().items() if v},
-        "by_channel": {str(k): int(v) for k, v in sel["channel"].value_counts().items() if v},
-        "by_rule": {str(k): int(v) for k, v in sel["rule_id"].value_counts().items() if v},
-        "left_out_by_reason": {str(k): int(v) for k, v in left["reason"].value_counts().items()},
+        "moved_to_wait_for_contact": int(moved.sum()),
+        "moved_by_reason": _counts(left.loc[moved, "reason"]) if len(left) else {},
+        "left_out": int((~moved).sum()),
+        "left_out_by_reason": _counts(left.loc[~moved, "reason"]) if len(left) else {},
+        "by_strategy": _counts(sel["strategy"]),
+        "by_channel": _counts(sel["channel"]),
+        "by_rule": _counts(sel["rule_id"]),
         "expected_value_total": float(sel["expected_value"].sum()),
     }
     return CareAssignment(selected=sel, left_out=left, summary=summary)

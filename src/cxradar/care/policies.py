@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from cxradar.care._yaml import LineDict, check_fields, load_yaml
-from cxradar.care.rules import CHANNELS, STRATEGIES
+from cxradar.care.moved import move_to_wait
+from cxradar.care.rules import CHANNELS, STRATEGIES, RuleSet, load_rules
 from cxradar.config import conf_path
 from cxradar.errors import ConfigError, MissingColumnError
 
@@ -256,13 +257,16 @@ def apply_policies(
     contacts: pd.DataFrame | None = None,
     dnd: pd.Series | None = None,
     priority: str = "risk",
+    rules: RuleSet | None = None,
 ) -> PolicyResult:
     """Apply do-not-disturb, fatigue and capacity to rule decisions; schedule over campaign days.
 
     Returns ``selected`` (the decisions kept, with expected_value, scheduled_day, scheduled_date,
     allowed_hours, policy_note_en/zh) and ``left_out`` (msisdn, reason, channel, expected_value,
     detail_en, detail_zh, fallback). With ``on_excluded: wait_for_contact`` a customer kept from
-    proactive care is moved to a pending-care flag (and listed in left_out with fallback set).
+    proactive care is moved to a pending-care flag (and listed in left_out with fallback set): its
+    strategy, channel, script and decision become those of ``rules.moved_to_wait`` (``rules``
+    defaults to the shipped rule file), keeping a targeted remedy the new channel can deliver.
     """
     as_of = pd.Timestamp(as_of)
     out = decided.copy()
@@ -326,14 +330,7 @@ def apply_policies(
         out["policy_note_en"] = _from_codes(reason, categories=notes_en)
         out["policy_note_zh"] = _from_codes(reason, categories=notes_zh)
         if excluded.any():
-            out["strategy"] = _from_codes(
-                np.where(excluded, wait, strategy_code), categories=list(STRATEGIES)
-            )
-            hotline = list(CHANNELS).index("hotline")
-            out["channel"] = _from_codes(np.where(excluded, hotline, channel_code), categories=list(CHANNELS))
-            for col in ("remedy", "remedy_action"):
-                if col in out.columns:
-                    out[col] = out[col].where(~excluded)
+            out = move_to_wait(out, excluded, reason, detail_en, detail_zh, rules or load_rules())
             if priority == "risk":
                 out["expected_value"] = np.where(
                     excluded, expected_value(out, policies, priority).to_numpy(), ev

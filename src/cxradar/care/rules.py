@@ -3,11 +3,17 @@
 A rule set is data (see the YAML's header and docs/care.md). :func:`apply_rules` is vectorised:
 each rule is one boolean mask over the table, and the first matching rule wins, so a million
 customers take well under a second per rule.
+
+Every remedy names the channels that can deliver it (``remedies.<cause>.channels``): a senior-agent
+callback cannot go out by SMS, a bill cannot be explained line by line in an app push. Loading
+refuses a rule whose channel cannot deliver a remedy it may give (:func:`remedy_channel_conflicts`),
+so a channel is never handed a decision it cannot carry out. ``moved_to_wait`` is the decision a
+customer gets when a policy (fatigue, do-not-disturb, capacity) keeps them from proactive care.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,11 +28,15 @@ __all__ = [
     "CAUSES",
     "CHANNELS",
     "KINDS",
+    "REMEDY_CHANNELS",
+    "SEGMENT_LABELS",
     "STRATEGIES",
     "CareRule",
+    "MovedToWait",
     "RuleSet",
     "apply_rules",
     "load_rules",
+    "remedy_channel_conflicts",
 ]
 
 KINDS = ("silent", "incident_hit", "model_predicted", "explicit")
@@ -52,11 +62,26 @@ _CONDITIONS: dict[str, tuple[Any, ...]] = {
     "value_tier": TIERS,
     "reachable": (True, False),
 }
-_TOP_FIELDS = {"version", "value_tiers", "remedies", "rules"}
+SEGMENT_LABELS = {
+    "high_end": ("high-end", "中高端"),
+    "data": ("data-heavy", "流量客户"),
+    "enterprise": ("government/enterprise", "政企客户"),
+    "mass": ("mass market", "大众客户"),
+}
+_TOP_FIELDS = {"version", "value_tiers", "remedies", "rules", "moved_to_wait"}
 _RULE_FIELDS = {"id", "when", "strategy", "remedy", "channel", "priority", "script", "reason"}
 _TEXT_FIELDS = {"en", "zh"}
-_REMEDY_FIELDS = {"action", "en", "zh"}
+_REMEDY_FIELDS = {"action", "en", "zh", "channels"}
+_MOVED_FIELDS = {"channel", "script", "remedy_script"}
 REMEDY_CAUSES = ("network", "billing", "service", "value")
+# Channels that can deliver each remedy when a rule file does not say (remedies.<cause>.channels):
+# explaining a bill or a senior agent owning a problem needs a conversation, not a message.
+REMEDY_CHANNELS: dict[str, tuple[str, ...]] = {
+    "network": ("outbound", "sms", "app", "hall", "hotline"),
+    "billing": ("outbound", "hall", "hotline"),
+    "value": ("outbound", "sms", "app", "hall", "hotline"),
+    "service": ("outbound", "hall", "hotline"),
+}
 
 
 def _from_codes(codes: Any, categories: Any) -> pd.Categorical:
@@ -82,6 +107,23 @@ class CareRule:
 
 
 @dataclass(frozen=True)
+class MovedToWait:
+    """The decision for a customer a policy keeps from proactive care: wait for the next contact.
+
+    ``remedy_script`` (with ``{remedy}``, the remedy's sentence) is used when the customer's rule
+    decided a targeted remedy that ``channel`` can deliver; otherwise ``script``.
+    """
+
+    channel: str = "hotline"
+    script_en: str = (
+        "When the customer next contacts us: ask about their experience and resolve what they raise."
+    )
+    script_zh: str = "客户下次接触时：询问使用感受并解决其反映的问题。"
+    remedy_script_en: str = "When the customer next contacts us: {remedy}."
+    remedy_script_zh: str = "客户下次接触时：{remedy}。"
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """The validated rule file."""
 
@@ -89,6 +131,16 @@ class RuleSet:
     value_tiers: dict[str, float]
     remedies: dict[str, dict[str, str]]
     source: Path | None = None
+    remedy_channels: dict[str, tuple[str, ...]] = field(default_factory=lambda: dict(REMEDY_CHANNELS))
+    moved_to_wait: MovedToWait = field(default_factory=MovedToWait)
+
+    def remedy_fits_channels(self, remedy: str) -> tuple[str, ...]:
+        """The channels that can deliver ``remedy`` (a cause name)."""
+        return self.remedy_channels.get(remedy, REMEDY_CHANNELS.get(remedy, tuple(CHANNELS)))
+
+    def remedy_fits(self, remedy: str, channel: str) -> bool:
+        """True when ``channel`` can deliver ``remedy`` (a cause name)."""
+        return channel in self.remedy_fits_channels(remedy)
 
     def tier_of(self, value: pd.Series) -> pd.Series:
         """Value tier (high/medium/low) of monthly values; missing value counts as low."""
@@ -129,11 +181,11 @@ def _rule(raw: Any, path: Path, index: int) -> CareRule:
     when_raw = raw["when"] or LineDict()
     check_fields(when_raw, set(_CONDITIONS), path, f"{where} when")
     when: dict[str, tuple[Any, ...]] = {}
-    for field, value in when_raw.items():
+    for name, value in when_raw.items():
         values = tuple(value) if isinstance(value, list) else (value,)
         for v in values:
-            _choice(v, _CONDITIONS[field], path, when_raw.line_of(field), f"{field} value")
-        when[field] = values
+            _choice(v, _CONDITIONS[name], path, when_raw.line_of(name), f"{name} value")
+        when[name] = values
     strategy = _choice(raw["strategy"], STRATEGIES, path, raw.line_of("strategy"), "strategy")
     channel = _choice(raw["channel"], CHANNELS, path, raw.line_of("channel"), "channel")
     remedy = raw.get("remedy")
@@ -163,8 +215,74 @@ def _rule(raw: Any, path: Path, index: int) -> CareRule:
     )  # fmt: skip
 
 
+def _remedy_channels(entry: Any, cause: str, path: Path) -> tuple[str, ...]:
+    raw = entry.get("channels")
+    if raw is None:
+        return REMEDY_CHANNELS[cause]
+    values = tuple(raw) if isinstance(raw, list) else (raw,)
+    for channel in values:
+        _choice(channel, CHANNELS, path, entry.line_of("channels"), f"remedies.{cause}.channels value")
+    return values
+
+
+def _moved_to_wait(raw: Any, path: Path) -> MovedToWait:
+    if raw is None:
+        return MovedToWait()
+    check_fields(raw, _MOVED_FIELDS, path, "moved_to_wait")
+    default = MovedToWait()
+    channel = _choice(raw.get("channel", default.channel), CHANNELS, path, raw.line_of("channel"), "channel")
+    script = (
+        _text(raw["script"], path, "moved_to_wait script")
+        if "script" in raw
+        else (default.script_en, default.script_zh)
+    )
+    remedy_script = (
+        _text(raw["remedy_script"], path, "moved_to_wait remedy_script")
+        if "remedy_script" in raw
+        else (default.remedy_script_en, default.remedy_script_zh)
+    )
+    for text in remedy_script:
+        if "{remedy}" not in text:
+            raise ConfigError(
+                f"{path}:{raw.line_of('remedy_script')}: moved_to_wait remedy_script {text!r} has no '{{remedy}}'",
+                fix="put {remedy} where the remedy's sentence goes",
+            )
+    return MovedToWait(channel, script[0], script[1], remedy_script[0], remedy_script[1])
+
+
+def _causes_of(rule: CareRule) -> tuple[str, ...]:
+    """The remedies a rule can give: its own, or (remedy: cause) every cause it can match."""
+    if rule.remedy is None:
+        return ()
+    if rule.remedy != "cause":
+        return (rule.remedy,)
+    causes = rule.when.get("cause", CAUSES)
+    return tuple(dict.fromkeys("service" if c not in REMEDY_CAUSES else c for c in causes))
+
+
+def remedy_channel_conflicts(rules: RuleSet) -> list[str]:
+    """Every (rule, remedy) whose channel cannot deliver the remedy, as sentences; [] when all fit.
+
+    A rule with ``remedy: cause`` gives the remedy of every cause its ``when`` can match (an unknown
+    cause gets ``service``), so each of those must fit the rule's channel."""
+    problems = []
+    for rule in rules.rules:
+        for cause in _causes_of(rule):
+            if not rules.remedy_fits(cause, rule.channel):
+                action = rules.remedies[cause]["action"]
+                problems.append(
+                    f"{rules.source}:{rule.line}: rule '{rule.id}' gives the remedy '{action}' ({cause}) by "
+                    f"{rule.channel}, which cannot deliver it (remedies.{cause}.channels: "
+                    f"{', '.join(rules.remedy_fits_channels(cause))})"
+                )
+    return problems
+
+
 def load_rules(path: Path | None = None) -> RuleSet:
-    """Load and validate a rule file (default ``conf/care/rules.yaml``); errors name file:line."""
+    """Load and validate a rule file (default ``conf/care/rules.yaml``); errors name file:line.
+
+    Besides the names and values, a rule's channel must be able to deliver every remedy the
+    rule can give (see :func:`remedy_channel_conflicts`)."""
     path = Path(path) if path is not None else conf_path("care", "rules.yaml")
     data = load_yaml(path)
     check_fields(data, _TOP_FIELDS, path, "top level")
@@ -177,6 +295,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
     remedies_raw = data.get("remedies") or LineDict()
     check_fields(remedies_raw, set(REMEDY_CAUSES), path, "remedies")
     remedies: dict[str, dict[str, str]] = {}
+    channels: dict[str, tuple[str, ...]] = {}
     for cause in REMEDY_CAUSES:
         if cause not in remedies_raw:
             raise ConfigError(
@@ -185,6 +304,7 @@ def load_rules(path: Path | None = None) -> RuleSet:
         entry = remedies_raw[cause]
         check_fields(entry, _REMEDY_FIELDS, path, f"remedies.{cause}")
         remedies[cause] = {k: str(entry[k]) for k in ("action", "en", "zh")}
+        channels[cause] = _remedy_channels(entry, cause, path)
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise ConfigError(f"{path}: 'rules' must be a non-empty list", fix="see docs/care.md#rules")
@@ -201,9 +321,22 @@ def load_rules(path: Path | None = None) -> RuleSet:
             f"{path}:{rules[-1].line}: the last rule '{rules[-1].id}' must match everyone (when: {{}})",
             fix="end the file with a catch-all rule, e.g. wait_for_contact",
         )
-    return RuleSet(
-        rules=rules, value_tiers={k: float(v) for k, v in tiers.items()}, remedies=remedies, source=path
+    ruleset = RuleSet(
+        rules=rules,
+        value_tiers={k: float(v) for k, v in tiers.items()},
+        remedies=remedies,
+        source=path,
+        remedy_channels=channels,
+        moved_to_wait=_moved_to_wait(data.get("moved_to_wait"), path),
     )
+    conflicts = remedy_channel_conflicts(ruleset)
+    if conflicts:
+        raise ConfigError(
+            conflicts[0] + (f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""),
+            fix="give the rule a channel that can deliver the remedy, narrow its 'when: cause', "
+            "or add the channel to the remedy's 'channels' (docs/care.md#rules)",
+        )
+    return ruleset
 
 
 def _kind_mask(kinds: pd.Series, kind: str) -> np.ndarray:
@@ -215,7 +348,8 @@ def apply_rules(flagged: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
 
     ``flagged`` needs msisdn, kinds (';'-joined), cause, segment, value; ``contact_complete``
     is optional (missing = reachable). Returns a copy with value_tier, reachable, rule_id,
-    strategy, channel, remedy, remedy_action, script_en/zh, priority and decision_en/zh added.
+    strategy, channel, remedy, remedy_action, remedy_en/zh (the remedy's sentence), script_en/zh,
+    priority, rule_reason_en/zh and decision_en/zh added.
     """
     needed = ["msisdn", "kinds", "cause", "segment", "value"]
     missing = [c for c in needed if c not in flagged.columns]
@@ -241,11 +375,11 @@ def apply_rules(flagged: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     chosen = np.full(n, -1, dtype=np.int64)
     for index, rule in enumerate(rules.rules):
         mask = chosen < 0
-        for field, values in rule.when.items():
-            if field == "kind":
+        for name, values in rule.when.items():
+            if name == "kind":
                 mask &= np.logical_or.reduce([kind_masks[v] for v in values])
             else:
-                mask &= np.isin(columns[field], np.array(values, dtype=object))
+                mask &= np.isin(columns[name], np.array(values, dtype=object))
         chosen[mask] = index
     # the catch-all last rule guarantees chosen >= 0 for every row
 
@@ -275,6 +409,11 @@ def apply_rules(flagged: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     out["remedy"] = _from_codes(remedy_code, categories=list(REMEDY_CAUSES))
     actions = [rules.remedies[c]["action"] for c in REMEDY_CAUSES]
     out["remedy_action"] = _from_codes(remedy_code, categories=actions)
+    for lang in ("en", "zh"):  # the remedy's sentence and the rule's reason, for lists and policies
+        out[f"remedy_{lang}"] = _from_codes(
+            remedy_code, categories=[rules.remedies[c][lang] for c in REMEDY_CAUSES]
+        )
+        out[f"rule_reason_{lang}"] = pick([getattr(r, f"reason_{lang}") for r in rules.rules])
     # Decision sentences: one per (rule, remedy) pair.
     sentences_en: list[str] = []
     sentences_zh: list[str] = []

@@ -100,9 +100,15 @@ def _print_counts(title: str, summary: dict[str, Any]) -> None:
     table = Table(title=title)
     table.add_column("what 项目")
     table.add_column("value 数量", justify="right")
-    for key in ("flagged", "selected", "left_out", "moved_to_wait_for_contact"):
-        table.add_row(key, f"{summary.get(key, 0):,}")
-    for group in ("by_strategy", "by_channel", "left_out_by_reason"):
+    labels = {
+        "flagged": "flagged 待关怀",
+        "selected": "get care 获得关怀",
+        "moved_to_wait_for_contact": "  of them moved to wait-for-contact 改为守株待兔",
+        "left_out": "without care 未关怀",
+    }
+    for key, label in labels.items():
+        table.add_row(label, f"{summary.get(key, 0):,}")
+    for group in ("by_strategy", "by_channel", "moved_by_reason", "left_out_by_reason"):
         for k, v in summary.get(group, {}).items():
             table.add_row(f"{group}: {k}", f"{v:,}")
     console.print(table)

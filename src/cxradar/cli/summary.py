@@ -93,10 +93,17 @@ def print_survey(summary: dict[str, Any]) -> None:
 def print_care(summary: dict[str, Any]) -> None:
     care = summary.get("care")
     if care:
+        moved = care.get("moved_to_wait_for_contact", 0)
+        moved_text = (
+            f", {moved:,} of them moved to wait-for-contact {care.get('moved_by_reason', {})}"
+            if moved
+            else ""
+        )
         console.print(
-            f"[bold]Care 关怀[/]: {care.get('selected', 0):,} of {care.get('flagged', 0):,} flagged assigned "
-            f"{care.get('by_strategy', {})}; {care.get('left_out', 0):,} left out "
-            f"{care.get('left_out_by_reason', {})}; campaign {care.get('campaign', '—')}: "
+            f"[bold]Care 关怀[/]: {care.get('selected', 0):,} of {care.get('flagged', 0):,} flagged get care "
+            f"{care.get('by_strategy', {})}{moved_text}; {care.get('left_out', 0):,} without care"
+            + (f" {care['left_out_by_reason']}" if care.get("left_out_by_reason") else "")
+            + f"; campaign {care.get('campaign', '—')}: "
             f"{care.get('n_treatment', 0):,} treatment / {care.get('n_control', 0):,} control"
         )
     campaign = summary.get("campaign_evaluation")
