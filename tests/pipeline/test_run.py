@@ -71,7 +71,8 @@ def test_outputs_have_the_documented_columns(two_months: tuple[Path, dict, dict]
     report = json.loads((run_dir / "model_report.json").read_text(encoding="utf-8"))
     for key in ("precision", "recall", "f1", "auc", "lift_at_threshold", "top_decile_lift", "brier"):
         assert key in report["holdout"]
-    assert report["rule"] == "balanced" and report["reliability"] and report["per_segment"]
+    assert report["rule"] == "seed_floors" and report["reliability"] and report["per_segment"]
+    assert report["reliability_population"] and report["evaluation"]["method"] == "cross_validation"
     assert set(summary["timings"]) == {name for name, _ in STEPS}
 
 

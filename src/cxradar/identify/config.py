@@ -62,6 +62,11 @@ class PotentialConfig:
     threshold_rule: str = "balanced"
     target_precision: float = 0.6
     capacity: float = 0.1
+    seed_floors: dict[str, float] = field(
+        default_factory=lambda: {"precision": 0.60, "recall": 0.60, "lift": 3.0}
+    )
+    calibration: str = "none"
+    cross_validate_below: int = 0
     cause_keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)
     model_params: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -94,7 +99,7 @@ def _section(cls: type, raw: dict[str, Any], where: str, defaults: dict[str, Any
             value = {str(k): tuple(str(x) for x in v) for k, v in value.items()}
         if key == "model_params":
             value = {str(k): dict(v or {}) for k, v in value.items()}
-        if key == "incident_type_weights":
+        if key in ("incident_type_weights", "seed_floors"):
             value = {str(k): float(v) for k, v in value.items()}
         values[key] = value
     try:
@@ -132,11 +137,23 @@ def load_identify_config(path: Path | None = None) -> IdentifyConfig:
             f"{source} [potential]: holdout_share {potential.holdout_share} is outside (0, 1)",
             fix="set potential.holdout_share to e.g. 0.3",
         )
-    rules = ("balanced", "max_f1", "target_precision", "capacity")
+    rules = ("balanced", "seed_floors", "max_f1", "target_precision", "capacity")
     if potential.threshold_rule not in rules:
         raise ConfigError(
             f"{source} [potential]: threshold_rule '{potential.threshold_rule}' is unknown."
             f"{did_you_mean(potential.threshold_rule, rules)}",
             fix=f"use one of: {', '.join(rules)} (docs/identify.md)",
+        )
+    if potential.calibration not in ("none", "sigmoid", "isotonic"):
+        raise ConfigError(
+            f"{source} [potential]: calibration '{potential.calibration}' is unknown."
+            f"{did_you_mean(potential.calibration, ('none', 'sigmoid', 'isotonic'))}",
+            fix="use none, sigmoid or isotonic (docs/identify.md)",
+        )
+    unknown_floors = set(potential.seed_floors) - {"precision", "recall", "lift"}
+    if unknown_floors:
+        raise ConfigError(
+            f"{source} [potential]: seed_floors has unknown key(s) {sorted(unknown_floors)}",
+            fix="use precision, recall and lift (docs/identify.md)",
         )
     return IdentifyConfig(pool=pool, potential=potential, source=str(source))

@@ -120,6 +120,8 @@ def run_summary(ctx: RunContext) -> dict[str, Any]:
                 )
             },
             "population": report.get("holdout_population"),
+            "evaluation": report.get("evaluation"),
+            "seed_floors": report.get("seed_floors"),
         },
         "outputs": dict(ctx.outputs),
     }
