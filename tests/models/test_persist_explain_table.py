@@ -114,7 +114,7 @@ def test_reason_sentences_name_raising_factors_rounded_for_people() -> None:
     out = reasons_from_contributions(contrib, X, np.array([0.9, 0.1, 0.5, 0.6, 0.7]), top=2)
     assert out["reasons_en"].tolist() == [
         "a = 56.3 raises the risk; b = 3 raises the risk",
-        "",  # nothing raises this customer's risk
+        "no factor raises the risk",  # nothing raises this customer's risk
         "a = 0.00012 raises the risk; plan = unknown raises the risk",
         "a = unknown raises the risk",
         "b = 0.077 raises the risk; a = 706 raises the risk",

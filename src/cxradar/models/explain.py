@@ -188,6 +188,8 @@ def reasons_from_contributions(
             pc.take(pa.array(before), pa.array(code)), shown, pc.take(pa.array(after), pa.array(code)), ""
         )
         joined = pc.binary_join(pa.ListArray.from_arrays(offsets, sentence), t["separator"])
+        if direction == "up" and t.get("none"):  # nothing raises this customer's risk: say so
+            joined = pc.if_else(pc.equal(pc.utf8_length(joined), 0), t["none"], joined)
         out[f"reasons_{lang}"] = _as_str_series(joined, X.index)
     if structured:
         shown_values = pc.fill_null(value_text, "").to_pylist()

@@ -95,8 +95,8 @@ def _terms(model: LogitModel) -> list[tuple[str, str, float, float]]:
             spelled = ", ".join(_lit(v) for v in _spellings(str(col["level"]), levels_here))
             term = f"(CASE WHEN {text} IN ({spelled}) THEN 1.0 ELSE 0.0 END)"
         elif rule == "other":
-            spelled = [v for level in col["levels"] for v in _spellings(str(level), levels_here)]
-            levels = ", ".join(_lit(v) for v in spelled) or _lit("")
+            others = [v for level in col["levels"] for v in _spellings(str(level), levels_here)]
+            levels = ", ".join(_lit(v) for v in others) or _lit("")
             term = f"(CASE WHEN {text} IN ({levels}) THEN 0.0 ELSE 1.0 END)"
         else:
             term = "0.0"
