@@ -38,7 +38,10 @@ def test_shipped_policies_load() -> None:
     assert p.fatigue_windows == {30: 1, 90: 3}
     assert p.capacity["outbound"] == (3000, 15000)
     assert p.allowed_hours("outbound") == "09:00-21:00"
-    assert p.allowed_hours("sms") == "any"
+    assert p.allowed_hours("sms") == "08:00-21:00" and p.allowed_hours("app") == "08:00-22:00"
+    assert "next contact" in p.allowed_hours("hotline")
+    assert p.is_quiet(pd.Timestamp("2026-11-01 07:30"), "sms")
+    assert not p.is_quiet(pd.Timestamp("2026-11-01 08:30"), "sms")
 
 
 def test_quiet_hours_span_midnight() -> None:
@@ -262,3 +265,14 @@ def test_assignment_summary_counts_moved_customers_as_cared_for() -> None:
     assert dropped.summary["selected"] == 2 and dropped.summary["left_out"] == 1
     assert dropped.summary["left_out_by_reason"] == {"dnd": 1}
     assert dropped.summary["moved_to_wait_for_contact"] == 0
+
+
+def test_legacy_quiet_hours_form_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text('quiet_hours: {channels: [outbound], start: "20:00", end: "10:00"}\n', encoding="utf-8")
+    p = load_policies(path)
+    assert p.allowed_hours("outbound") == "10:00-20:00" and p.allowed_hours("sms") == "全天 any time"
+    bad = tmp_path / "q.yaml"
+    bad.write_text('quiet_hours:\n  outbond: {start: "21:00", end: "09:00"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="Did you mean 'outbound'"):
+        load_policies(bad)

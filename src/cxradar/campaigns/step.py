@@ -146,7 +146,9 @@ def assign_month(
     policies = load_policies(config.get("policies"))
     seed = int(config.get("seed", 0))
     pool_path = run_dir / "pool.parquet"
-    subscribers = load_table(run_dir, data_dir, "subscribers", ["msisdn", "segment", "contact_complete"])
+    subscribers = load_table(
+        run_dir, data_dir, "subscribers", ["msisdn", "segment", "contact_complete", "plan"]
+    )
     flagged = flagged_customers(
         pd.read_parquet(potential_path),
         pd.read_parquet(pool_path) if pool_path.exists() else None,

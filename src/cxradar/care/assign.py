@@ -12,13 +12,14 @@ from typing import Any
 
 import pandas as pd
 
+from cxradar.care.plans import PLAN_COLUMNS, PlanCatalogue, load_plans, suggest_plans
 from cxradar.care.policies import Policies, apply_policies, load_policies
 from cxradar.care.rules import RuleSet, apply_rules, load_rules
 
 __all__ = ["CareAssignment", "assign_care", "flagged_customers"]
 
 FLAGGED_COLUMNS = [
-    "msisdn", "kinds", "probability", "cause", "segment", "value", "contact_complete",
+    "msisdn", "kinds", "probability", "cause", "segment", "value", "contact_complete", "plan",
     "reasons_en", "reasons_zh",
 ]  # fmt: skip
 
@@ -56,7 +57,7 @@ def flagged_customers(
         subs = subscribers.drop_duplicates("msisdn").set_index(
             subscribers["msisdn"].drop_duplicates().astype("string")
         )
-        for col in ("segment", "contact_complete"):
+        for col in ("segment", "contact_complete", "plan"):
             if col in subs.columns:
                 looked = out["msisdn"].map(subs[col]).astype(object)
                 out[col] = out[col].astype(object).where(out[col].notna(), looked) if col in out else looked
@@ -68,6 +69,17 @@ def flagged_customers(
         if col not in out.columns:
             out[col] = pd.NA
     out["cause"] = out["cause"].astype("string").fillna("unknown")
+    return out
+
+
+def _with_plans(selected: pd.DataFrame, plans: PlanCatalogue) -> pd.DataFrame:
+    """The better-fitting plan and its saving for customers whose remedy is the plan (value)."""
+    out = selected.copy()
+    remedy = out["remedy"].astype("string") if "remedy" in out else pd.Series(pd.NA, index=out.index)
+    value = remedy.eq("value").fillna(False).to_numpy(dtype=bool)
+    advice = suggest_plans(out, plans)
+    for col in PLAN_COLUMNS:
+        out[col] = advice[col].where(value)
     return out
 
 
@@ -94,8 +106,11 @@ def assign_care(
     contacts: pd.DataFrame | None = None,
     dnd: pd.Series | None = None,
     priority: str = "risk",
+    plans: PlanCatalogue | None = None,
 ) -> CareAssignment:
-    """Decide strategy, channel and script by the rules, then apply fatigue, DND and capacity.
+    """Decide strategy, channel and script by the rules, then apply fatigue, DND and capacity;
+    customers whose remedy is a better-fitting plan get it and its saving (``plans``, default
+    ``conf/care/plans.yaml``; see :mod:`cxradar.care.plans`).
 
     The summary counts ``selected`` (everyone who gets care), of whom ``moved_to_wait_for_contact``
     a policy moved from proactive care to a pending-care flag (``moved_by_reason``), and
@@ -113,7 +128,7 @@ def assign_care(
         priority=priority,
         rules=rules,
     )
-    sel, left = result.selected, result.left_out
+    sel, left = _with_plans(result.selected, plans or load_plans()), result.left_out
     moved = left["fallback"].eq("wait_for_contact") if len(left) else pd.Series(dtype=bool)
     summary: dict[str, Any] = {
         "as_of": str(pd.Timestamp(as_of)),

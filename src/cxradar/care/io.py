@@ -1,20 +1,22 @@
 """Reading and writing care files at the edges: atomic Parquet/JSON/CSV/Excel writes.
 
-Every writer puts the content in a temporary file in the target folder and then
-``os.replace``-s it, so a crash never leaves a half-written file in place of a good one.
+Every writer goes through :mod:`cxradar.engine.files` (temporary file in the target folder, then
+``os.replace``; the documented output mode), so a crash never leaves a half-written file in place
+of a good one and lists have the same mode as every other output. Excel lists have a frozen header
+row and filters on every column, so a call centre can sort and filter them as they are.
 """
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from cxradar.engine.files import atomic_write_bytes, atomic_write_parquet, atomic_write_text
 from cxradar.errors import MissingColumnError, UnreadableFileError
 
 __all__ = [
@@ -27,52 +29,35 @@ __all__ = [
 ]
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
 def write_parquet(df: pd.DataFrame, path: Path) -> Path:
     """Write a table atomically as Parquet (index dropped)."""
-    return _atomic(path, lambda p: df.reset_index(drop=True).to_parquet(p, index=False))
+    return atomic_write_parquet(df.reset_index(drop=True), path)
 
 
 def write_json(obj: Any, path: Path) -> Path:
     """Write JSON atomically (UTF-8, Chinese kept readable)."""
-
-    def write(p: Path) -> None:
-        p.write_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
-
-    return _atomic(path, write)
+    return atomic_write_text(json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n", path)
 
 
 def write_csv_bom(df: pd.DataFrame, path: Path) -> Path:
     """Write CSV in UTF-8 with a BOM, so Excel shows Chinese text correctly."""
-    return _atomic(path, lambda p: df.to_csv(p, index=False, encoding="utf-8-sig"))
+    return atomic_write_text(df.to_csv(index=False), path, encoding="utf-8-sig")
 
 
 def write_excel(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
-    """Write one Excel workbook (xlsxwriter), one sheet per entry (names cut to 31 characters)."""
-
-    def write(p: Path) -> None:
-        with pd.ExcelWriter(p, engine="xlsxwriter") as writer:
-            for name, df in sheets.items():
-                sheet = name[:31]
-                df.to_excel(writer, sheet_name=sheet, index=False)
-                writer.sheets[sheet].freeze_panes(1, 0)
-                for i, col in enumerate(df.columns):
-                    writer.sheets[sheet].set_column(i, i, min(60, max(12, len(str(col)) + 2)))
-
-    return _atomic(path, write)
+    """Write one Excel workbook (xlsxwriter), one sheet per entry (names cut to 31 characters), each
+    with a frozen header row and an autofilter over its columns."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        for name, df in sheets.items():
+            sheet = name[:31]
+            df.to_excel(writer, sheet_name=sheet, index=False)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(len(df), 1), max(len(df.columns) - 1, 0))
+            for i, col in enumerate(df.columns):
+                ws.set_column(i, i, min(60, max(12, len(str(col)) + 2)))
+    return atomic_write_bytes(buffer.getvalue(), path)
 
 
 def read_table(path: Path) -> pd.DataFrame:

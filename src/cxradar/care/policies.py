@@ -28,6 +28,7 @@ _TOP = {
     "version", "proactive_channels", "fatigue", "do_not_disturb", "on_excluded", "quiet_hours",
     "capacity", "campaign_days", "pending_expiry_days", "expected_effect", "explicit_probability",
 }  # fmt: skip
+INBOUND_CHANNELS = ("hall", "hotline")  # the customer comes to them: wait-for-contact care
 REASONS = {
     "dnd": ("on the do-not-disturb list", "在免打扰名单中"),
     "capacity": (
@@ -54,6 +55,8 @@ class Policies:
     quiet_channels: tuple[str, ...] = ("outbound",)
     quiet_start: time = time(21, 0)
     quiet_end: time = time(9, 0)
+    # per channel (start, end) of its quiet hours; when given it replaces the three fields above
+    quiet_by_channel: dict[str, tuple[time, time]] = field(default_factory=dict)
     capacity: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     campaign_days: int = 14
     pending_expiry_days: int = 30
@@ -63,20 +66,32 @@ class Policies:
     explicit_probability: float = 0.9
     source: Path | None = None
 
+    def quiet_window(self, channel: str) -> tuple[time, time] | None:
+        """(start, end) of ``channel``'s quiet hours, or None when it has none."""
+        if self.quiet_by_channel:
+            return self.quiet_by_channel.get(channel)
+        return (self.quiet_start, self.quiet_end) if channel in self.quiet_channels else None
+
     def allowed_hours(self, channel: str) -> str:
-        """The window in which this channel may contact customers, e.g. '09:00-21:00'."""
-        if channel not in self.quiet_channels:
-            return "any"
-        return f"{self.quiet_end:%H:%M}-{self.quiet_start:%H:%M}"
+        """When this channel may act, e.g. '09:00-21:00' (outside its quiet hours); inbound channels
+        act when the customer comes in; other channels any time."""
+        window = self.quiet_window(channel)
+        if window is not None:
+            return f"{window[1]:%H:%M}-{window[0]:%H:%M}"
+        if channel in INBOUND_CHANNELS:
+            return "客户来电或到厅时 at the customer's next contact"
+        return "全天 any time"
 
     def is_quiet(self, at: pd.Timestamp, channel: str) -> bool:
-        """True when ``at`` falls in quiet hours for ``channel`` (no calls then)."""
-        if channel not in self.quiet_channels:
+        """True when ``at`` falls in quiet hours for ``channel`` (no contact then)."""
+        window = self.quiet_window(channel)
+        if window is None:
             return False
+        start, end = window
         t = at.time()
-        if self.quiet_start > self.quiet_end:  # spans midnight
-            return t >= self.quiet_start or t < self.quiet_end
-        return self.quiet_start <= t < self.quiet_end
+        if start > end:  # spans midnight
+            return t >= start or t < end
+        return start <= t < end
 
 
 def _hhmm(value: Any, path: Path, line: int) -> time:
@@ -115,7 +130,15 @@ def load_policies(path: Path | None = None) -> Policies:
         for days, limit in (fatigue.get("windows") or {}).items()
     }
     quiet = data.get("quiet_hours") or LineDict()
-    check_fields(quiet, {"channels", "start", "end"}, path, "quiet_hours")
+    legacy = set(quiet) <= {"channels", "start", "end"}
+    by_channel: dict[str, tuple[time, time]] = {}
+    if not legacy:  # quiet_hours: {outbound: {start: "21:00", end: "09:00"}, sms: {...}}
+        check_fields(quiet, set(channels), path, "quiet_hours")
+        for ch, window in quiet.items():
+            check_fields(window, {"start", "end"}, path, f"quiet_hours.{ch}")
+            line = quiet.line_of(ch)
+            by_channel[ch] = (_hhmm(window.get("start"), path, line), _hhmm(window.get("end"), path, line))
+        quiet = LineDict()
     capacity_raw = data.get("capacity") or LineDict()
     check_fields(capacity_raw, set(channels), path, "capacity")
     capacity: dict[str, tuple[int | None, int | None]] = {}
@@ -147,6 +170,7 @@ def load_policies(path: Path | None = None) -> Policies:
         quiet_channels=tuple(quiet.get("channels", defaults.quiet_channels)),
         quiet_start=_hhmm(quiet.get("start", "21:00"), path, quiet.line_of("start")),
         quiet_end=_hhmm(quiet.get("end", "09:00"), path, quiet.line_of("end")),
+        quiet_by_channel=by_channel,
         capacity=capacity,
         campaign_days=int(
             _positive_int(data.get("campaign_days", 14), path, data.line_of("campaign_days"), "campaign_days")

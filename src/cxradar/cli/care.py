@@ -25,7 +25,9 @@ def care() -> None:
     The monthly order (after 'cxradar run' wrote potential_dissatisfied.parquet and pool.parquet):
       cxradar care assign RUN_DIR --month 2026-10 --data DATA_DIR
       cxradar campaign design RUN_DIR --month 2026-10
-      cxradar care lists RUN_DIR --month 2026-10 --out lists/
+      cxradar care lists RUN_DIR --month 2026-10 --out lists/ --dial-token --key-file list.key
+    An outbound dialer resolves the lists' tokens with the same key:
+      cxradar care tokens RUN_DIR --month 2026-10 --key-file list.key --out tokens.csv
     Channels ask for, and record, wait-for-contact (守株待兔) care:
       cxradar care pending RUN_DIR --msisdn 13812345678
       cxradar care deliver RUN_DIR --msisdn 13812345678 --channel hall
@@ -116,6 +118,22 @@ def _print_counts(title: str, summary: dict[str, Any]) -> None:
         console.print(f"[yellow]{summary['note']}[/yellow]")
 
 
+def _list_key(key_file: Path | None, salt: str) -> str:
+    """The HMAC key for hashes and dial tokens: --key-file, else CXRADAR_LIST_KEY, else --salt."""
+    import os
+
+    if key_file is not None:
+        return key_file.read_text(encoding="utf-8").strip()
+    return os.environ.get("CXRADAR_LIST_KEY", "") or salt
+
+
+_KEY_FILE = click.option(
+    "--key-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="File holding the secret key for --ids hash and --dial-token (or set CXRADAR_LIST_KEY).",
+)
+
+
 @care.command("lists")
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @_MONTH
@@ -132,25 +150,56 @@ def _print_counts(title: str, summary: dict[str, Any]) -> None:
     type=click.Choice(["mask", "hash", "plain"]),
     default="mask",
     show_default=True,
-    help="msisdn as 138****1234 (mask), salted SHA-256 (hash), or as is (plain, stays inside).",
+    help="msisdn column as 138****1234 (mask), keyed HMAC-SHA256 (hash), or as is (plain, stays inside).",
 )
-@click.option("--salt", default="", help="Salt for --ids hash (share it with the channel).")
+@click.option(
+    "--plain-for",
+    "plain_for",
+    multiple=True,
+    type=click.Choice(["outbound", "sms", "app", "hall", "hotline"]),
+    help="Give these channels' lists the full number to dial (lists for a dialer inside the "
+    "system; repeat for several). The msisdn column stays masked.",
+)
+@click.option(
+    "--dial-token",
+    is_flag=True,
+    help="Add a keyed token per row that the dialer resolves to the number with the same key "
+    "('cxradar care tokens'); needs --key-file or CXRADAR_LIST_KEY.",
+)
+@_KEY_FILE
+@click.option("--salt", default="", help="The key for --ids hash on the command line (prefer --key-file).")
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx", "both"]), default="both", show_default=True
 )
-def lists(run_dir: Path, month: str, out_dir: Path, id_mode: str, salt: str, fmt: str) -> None:
+def lists(
+    run_dir: Path,
+    month: str,
+    out_dir: Path,
+    id_mode: str,
+    plain_for: tuple[str, ...],
+    dial_token: bool,
+    key_file: Path | None,
+    salt: str,
+    fmt: str,
+) -> None:
     """Write one list per channel and day for the campaign's treatment group.
 
     \b
-    Example:  cxradar care lists runs/ --month 2026-10 --out lists/ --ids hash --salt s3cret
-    Writes OUT/YYYY-MM-DD/CHANNEL.csv (UTF-8 with BOM, opens in Excel) and/or .xlsx, with the script,
-    the reasons and the decision in Chinese and English. The control group is never listed.
+    Example:  cxradar care lists runs/ --month 2026-10 --out lists/ --dial-token --key-file list.key
+              cxradar care lists runs/ --month 2026-10 --out inside/ --plain-for outbound
+    Writes OUT/YYYY-MM-DD/CHANNEL.csv (UTF-8 with BOM, opens in Excel) and/or .xlsx (frozen header,
+    filters), with the segment and remedy in Chinese and English, the allowed hours, the suggested
+    plan and its saving where the remedy promises one, the script, the reasons and the decision.
+    Numbers are masked; the control group is never listed. Files get the documented output mode.
     """
     from cxradar.care.io import read_table, write_csv_bom, write_excel
     from cxradar.care.lists import channel_lists
 
+    key = _list_key(key_file, salt)
     plan = read_table(run_dir / "care" / month / "care_plan.parquet")
-    split = channel_lists(plan, id_mode=id_mode, salt=salt)
+    split = channel_lists(
+        plan, id_mode=id_mode, salt=key, plain_for=plain_for, token_key=key if dial_token else None
+    )
     with progress() as bar:
         task = bar.add_task("writing lists", total=len(split))
         for (channel, day), table in split.items():
@@ -160,6 +209,40 @@ def lists(run_dir: Path, month: str, out_dir: Path, id_mode: str, salt: str, fmt
                 write_excel({f"{channel} {day}": table}, out_dir / day / f"{channel}.xlsx")
             bar.update(task, advance=1)
     console.print(f"Wrote {len(split)} lists ({sum(len(t) for t in split.values()):,} rows) to {out_dir}")
+
+
+@care.command("tokens")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_MONTH
+@_KEY_FILE
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV to write: dial_token, msisdn (keep it inside the dialer's system).",
+)
+def tokens(run_dir: Path, month: str, key_file: Path | None, out: Path) -> None:
+    """Resolve dial tokens: the token -> number table of the month's treatment group, for the dialer.
+
+    \b
+    Example:  cxradar care tokens runs/ --month 2026-10 --key-file list.key --out dialer/tokens.csv
+    Writes OUT (CSV with BOM: dial_token, msisdn), using the same key as 'cxradar care lists
+    --dial-token'. It holds full numbers: it is for the dialer inside the system, not for lists
+    that leave it.
+    """
+    from cxradar.care.io import read_table, write_csv_bom
+    from cxradar.care.lists import dial_token
+    from cxradar.errors import ConfigError
+
+    key = _list_key(key_file, "")
+    if not key:
+        raise ConfigError("resolving tokens needs the key they were made with", fix="pass --key-file FILE")
+    plan = read_table(run_dir / "care" / month / "care_plan.parquet")
+    treated = plan.loc[plan["group"].eq("treatment"), "msisdn"].astype("string").drop_duplicates()
+    table = pd.DataFrame({"dial_token": dial_token(treated, key).to_numpy(), "msisdn": treated.to_numpy()})
+    write_csv_bom(table, out)
+    console.print(f"Wrote {len(table):,} tokens to {out}")
 
 
 def _pending_files(run_dir: Path) -> list[Path]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +39,9 @@ def read_table(path: Path) -> pd.DataFrame:
 
 
 def _write_json_atomically(data: dict[str, Any], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from cxradar.engine.files import atomic_write_text  # one writer, one file mode for every output
+
+    atomic_write_text(json.dumps(data, ensure_ascii=False, indent=2), path)
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:

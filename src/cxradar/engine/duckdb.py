@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from cxradar.contract.schema import TableContract, load_contracts
-from cxradar.engine.files import find_table_file, parquet_files, read_csv_raw
+from cxradar.engine.files import find_table_file, parquet_files, read_csv_raw, set_output_mode
 from cxradar.engine.inputs import conform_sql, empty_sql
 from cxradar.engine.runner import Progress, materialise
 from cxradar.engine.sqlmodel import SqlModel
@@ -140,6 +140,7 @@ def copy_to_parquet(
     try:
         query = portable_select(con, relation, order_by)
         con.execute(f"COPY ({query}) TO {_sql_string(str(tmp))} (FORMAT parquet)")
+        set_output_mode(tmp)  # the documented output mode, not mkstemp's 0600 (engine/files.py)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

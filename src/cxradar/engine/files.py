@@ -12,6 +12,14 @@ Writing
     Outputs are written to a temporary name in the same folder and moved into place with
     ``os.replace``, so a crash never leaves a half-written file where a good one was.
     :func:`atomic_output_dir` does the same for a whole folder (build ``out.tmp-xxxx``, swap).
+
+File mode
+    Every output gets the mode of a file the process would create with ``open()``: 0666 minus
+    the umask for files, 0777 minus the umask for folders - 0644 / 0755 with the usual umask 022,
+    0640 / 0750 with umask 027 (lists readable by the group that runs the channels, not by
+    others). Temporary files are created 0600 (``mkstemp``) and get that mode before they are
+    moved into place (:func:`set_output_mode`), so lists, models, quarantine and reports all share
+    one mode (docs/data-contract.md, "File mode").
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ from cxradar.errors import UnreadableFileError
 
 __all__ = [
     "ENCODINGS",
+    "OUTPUT_DIR_MODE",
+    "OUTPUT_FILE_MODE",
     "atomic_output_dir",
     "atomic_write_bytes",
     "atomic_write_csv",
@@ -46,9 +56,21 @@ __all__ = [
     "read_csv_raw",
     "read_parquet",
     "read_table_file",
+    "set_output_mode",
 ]
 
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030")
+
+
+def _process_umask() -> int:
+    mask = os.umask(0o022)  # read it (os.umask only reads by setting) and put it back at once
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _process_umask()  # read once, at import, before any worker thread writes
+OUTPUT_FILE_MODE = 0o666 & ~_UMASK
+OUTPUT_DIR_MODE = 0o777 & ~_UMASK
 _SAMPLE_BYTES = 1 << 20
 _CHINESE = {"gb2312", "gbk", "gb18030", "cp936", "hz", "big5", "cp950"}
 _BOM = codecs.BOM_UTF8
@@ -267,10 +289,16 @@ def read_table_file(path: Path, encoding: str | None = None) -> pa.Table:
 # --------------------------------------------------------------------------- writing
 
 
+def set_output_mode(path: Path) -> Path:
+    """Give ``path`` the documented output mode (:data:`OUTPUT_FILE_MODE` or :data:`OUTPUT_DIR_MODE`)."""
+    os.chmod(path, OUTPUT_DIR_MODE if Path(path).is_dir() else OUTPUT_FILE_MODE)
+    return Path(path)
+
+
 def _temp_name(path: Path) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
-    return Path(name)
+    return set_output_mode(Path(name))
 
 
 def atomic_write_bytes(data: bytes, path: Path) -> Path:
@@ -335,7 +363,7 @@ def atomic_output_dir(path: Path) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{path.name}.tmp-", dir=path.parent))
+    tmp = set_output_mode(Path(tempfile.mkdtemp(prefix=f"{path.name}.tmp-", dir=path.parent)))
     try:
         yield tmp
     except BaseException:

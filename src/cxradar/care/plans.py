@@ -1,0 +1,144 @@
+"""Better-fitting plans (更合适的套餐) for the value remedy: which plan to offer and what it saves.
+
+The ``value`` remedy promises "the plan that fits the customer's actual usage better and costs
+less", and the scripts promise its saving, so a list must carry both. The catalogue is data
+(``conf/care/plans.yaml``: plan code -> monthly fee, by family). A customer spending more than
+their plan's fee pays overage at ``overage_premium`` x the bundle's rate, so the usage they pay
+for is worth ``fee + overage / overage_premium`` inside a bundle; the suggestion is the cheapest
+plan of the same family whose fee covers that, when it costs less than their average spend.
+Customers whose plan is not in the catalogue get no suggestion (and a sentence saying so).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cxradar.care._yaml import check_fields, load_yaml
+from cxradar.config import conf_path
+from cxradar.errors import ConfigError
+
+__all__ = ["PLAN_COLUMNS", "PlanCatalogue", "load_plans", "suggest_plans"]
+
+PLAN_COLUMNS = [
+    "current_plan", "current_fee", "suggested_plan", "suggested_fee", "monthly_saving",
+    "plan_advice_en", "plan_advice_zh",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PlanCatalogue:
+    """Plan code -> (family, monthly fee), and the overage premium."""
+
+    fees: dict[str, float]
+    families: dict[str, str]
+    overage_premium: float = 1.5
+    source: Path | None = None
+
+
+def load_plans(path: Path | None = None) -> PlanCatalogue:
+    """Load and check ``conf/care/plans.yaml`` (or ``path``); errors name file:line."""
+    path = Path(path) if path is not None else conf_path("care", "plans.yaml")
+    data = load_yaml(path)
+    check_fields(data, {"version", "overage_premium", "families"}, path, "top level")
+    premium = data.get("overage_premium", 1.5)
+    if not isinstance(premium, int | float) or premium < 1:
+        raise ConfigError(
+            f"{path}:{data.line_of('overage_premium')}: overage_premium must be a number >= 1, got {premium!r}",
+            fix="e.g. overage_premium: 1.5 (overage costs 1.5x the bundle's rate)",
+        )
+    fees: dict[str, float] = {}
+    families: dict[str, str] = {}
+    for family, plans in (data.get("families") or {}).items():
+        if not isinstance(plans, dict) or not plans:
+            raise ConfigError(f"{path}: family '{family}' must map plan codes to fees", fix="e.g. GT58: 58")
+        for code, fee in plans.items():
+            if not isinstance(fee, int | float) or fee < 0 or str(code) in fees:
+                raise ConfigError(
+                    f"{path}:{getattr(plans, 'line_of', lambda _k: 0)(code)}: plan '{code}' needs one fee >= 0, "
+                    f"got {fee!r}",
+                    fix="give every plan code once, with its monthly fee in CNY",
+                )
+            fees[str(code)], families[str(code)] = float(fee), str(family)
+    if not fees:
+        raise ConfigError(f"{path}: no plans", fix="list your plans under families (docs/care.md#plans)")
+    return PlanCatalogue(fees=fees, families=families, overage_premium=float(premium), source=path)
+
+
+def suggest_plans(frame: pd.DataFrame, catalogue: PlanCatalogue) -> pd.DataFrame:
+    """:data:`PLAN_COLUMNS` for every row of ``frame`` (``plan``, ``value`` = average monthly spend).
+
+    Fees and savings are CNY a month; rows without a cheaper fitting plan get no suggestion and
+    a sentence saying what to do instead."""
+    plan = (
+        frame["plan"].astype("string")
+        if "plan" in frame
+        else pd.Series(pd.NA, index=frame.index, dtype="string")
+    )
+    raw = frame["value"] if "value" in frame else pd.Series(np.nan, index=frame.index)
+    spend = pd.to_numeric(raw, errors="coerce").astype(float)
+    fee = plan.map(catalogue.fees).astype(float)
+    family = plan.map(catalogue.families)
+    need = fee + (spend - fee).clip(lower=0) / catalogue.overage_premium
+    codes = np.full(len(frame), None, dtype=object)
+    fees_chosen = np.full(len(frame), np.nan)
+    by_family: dict[str, list[tuple[float, str]]] = {}
+    for code, f in sorted(catalogue.fees.items(), key=lambda kv: kv[1]):
+        by_family.setdefault(catalogue.families[code], []).append((f, code))
+    for fam, plans in by_family.items():
+        rows = np.flatnonzero((family == fam).to_numpy() & need.notna().to_numpy())
+        fees_sorted = np.array([f for f, _ in plans])
+        pos = np.searchsorted(fees_sorted, need.to_numpy()[rows], side="left")
+        ok = pos < len(plans)
+        chosen = rows[ok]
+        codes[chosen] = [plans[k][1] for k in pos[ok]]
+        fees_chosen[chosen] = fees_sorted[pos[ok]]
+    suggested = pd.Series(codes, index=frame.index).astype("string")
+    suggested_fee = pd.Series(fees_chosen, index=frame.index)
+    saving = spend - suggested_fee
+    useful = suggested.notna() & (suggested != plan) & (saving > 0)
+    out = pd.DataFrame(
+        {
+            "current_plan": plan,
+            "current_fee": fee,
+            "suggested_plan": suggested.where(useful),
+            "suggested_fee": suggested_fee.where(useful),
+            "monthly_saving": saving.where(useful).round(0),
+        },
+        index=frame.index,
+    )
+    en = np.where(
+        useful,
+        "offer "
+        + out["suggested_plan"].fillna("")
+        + " ("
+        + out["suggested_fee"].fillna(0).map("{:.0f}".format)
+        + " CNY a month): about "
+        + out["monthly_saving"].fillna(0).map("{:.0f}".format)
+        + " CNY a month less",
+        np.where(
+            fee.isna(),
+            "plan not in the catalogue (conf/care/plans.yaml): review the customer's usage by hand",
+            "no cheaper plan fits this usage: go through the current plan's benefits with the customer",
+        ),
+    )
+    zh = np.where(
+        useful,
+        "建议改为"
+        + out["suggested_plan"].fillna("")
+        + "（月费"
+        + out["suggested_fee"].fillna(0).map("{:.0f}".format)
+        + "元），预计每月节省约"
+        + out["monthly_saving"].fillna(0).map("{:.0f}".format)
+        + "元",
+        np.where(
+            fee.isna(),
+            "套餐不在资费目录中（conf/care/plans.yaml）：请人工核对客户用量",
+            "没有更省钱的合适套餐：向客户说明现有套餐的权益",
+        ),
+    )
+    out["plan_advice_en"], out["plan_advice_zh"] = en, zh
+    return out[PLAN_COLUMNS]
