@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from cxradar.care.plans import PLAN_COLUMNS, PlanCatalogue, load_plans, suggest_plans
@@ -75,11 +76,19 @@ def flagged_customers(
 def _with_plans(selected: pd.DataFrame, plans: PlanCatalogue) -> pd.DataFrame:
     """The better-fitting plan and its saving for customers whose remedy is the plan (value)."""
     out = selected.copy()
-    remedy = out["remedy"].astype("string") if "remedy" in out else pd.Series(pd.NA, index=out.index)
-    value = remedy.eq("value").fillna(False).to_numpy(dtype=bool)
-    advice = suggest_plans(out, plans)
+    remedy = out["remedy"] if "remedy" in out else pd.Series(pd.NA, index=out.index, dtype="object")
+    value = (remedy == "value").fillna(False).to_numpy(dtype=bool)
+    rows = np.flatnonzero(value)
+    advice = suggest_plans(out.iloc[rows], plans)  # only rows whose remedy promises a plan
     for col in PLAN_COLUMNS:
-        out[col] = advice[col].where(value)
+        if pd.api.types.is_float_dtype(advice[col]):
+            numbers = np.full(len(out), np.nan)
+            numbers[rows] = advice[col].to_numpy(dtype="float64", na_value=np.nan)
+            out[col] = numbers
+        else:
+            texts = np.full(len(out), None, dtype=object)
+            texts[rows] = advice[col].astype(object).where(advice[col].notna(), None).to_numpy()
+            out[col] = texts
     return out
 
 

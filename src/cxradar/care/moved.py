@@ -28,16 +28,43 @@ def _from_codes(codes: Any, categories: Any) -> pd.Categorical:
     return pd.Categorical.from_codes(np.asarray(codes, dtype=np.int64), categories=pd.Index(list(categories)))
 
 
-def _codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
-    codes, uniques = pd.factorize(column.astype("string").fillna(""), sort=False)
-    return np.asarray(codes, dtype=np.int64), [str(u) for u in uniques]
+def _categorical(column: pd.Series) -> pd.Series:
+    """The column as a categorical (decision columns already are: no text is converted)."""
+    return column if isinstance(column.dtype, pd.CategoricalDtype) else column.astype("category")
 
 
-def _first_text(frame: pd.DataFrame, column: str, rows: np.ndarray, fallback: list[str]) -> list[str]:
+def _codes_in(column: pd.Series, names: Sequence[str]) -> np.ndarray:
+    """Each row's position in ``names`` (-1 when missing or not among them), by category codes."""
+    col = _categorical(column)
+    to_name = pd.Index(list(names)).get_indexer(pd.Index([str(c) for c in col.cat.categories]))
+    raw = col.cat.codes.to_numpy()
+    return np.where(raw >= 0, np.r_[to_name, -1][raw], -1).astype(np.int64)
+
+
+def _texts_at(frame: pd.DataFrame, column: str, rows: np.ndarray) -> list[str]:
     if column not in frame.columns:
-        return fallback
-    values = frame[column].astype("string").fillna("").to_numpy(dtype=object)
-    return [str(values[r]) for r in rows]
+        return [""] * len(rows)
+    col = _categorical(frame[column])
+    categories = [str(c) for c in col.cat.categories]
+    return [categories[c] if c >= 0 else "" for c in col.cat.codes.to_numpy()[rows]]
+
+
+def _replace(
+    column: pd.Series | None, n: int, rows: np.ndarray, values: list[str], inverse: np.ndarray
+) -> pd.Categorical:
+    """``column`` with ``values[inverse]`` written at ``rows``, by categorical codes."""
+    if column is None:
+        categories: list[str] = []
+        codes = np.full(n, -1, dtype=np.int64)
+    else:
+        col = _categorical(column)
+        categories = [str(c) for c in col.cat.categories]
+        codes = col.cat.codes.to_numpy().astype(np.int64)
+    known = set(categories)
+    categories += [v for v in dict.fromkeys(values) if v not in known]
+    position = {text: k for k, text in enumerate(categories)}
+    codes[rows] = np.array([position[v] for v in values], dtype=np.int64)[inverse]
+    return _from_codes(codes, categories)
 
 
 def move_to_wait(
@@ -56,35 +83,32 @@ def move_to_wait(
     """
     out = out.copy()
     target = rules.moved_to_wait
-    out["strategy"] = pd.Categorical(
-        np.where(moved, "wait_for_contact", out["strategy"].astype(object)), categories=list(STRATEGIES)
+    strategy = _codes_in(out["strategy"], list(STRATEGIES))
+    channel = _codes_in(out["channel"], list(CHANNELS))
+    out["strategy"] = _from_codes(
+        np.where(moved, list(STRATEGIES).index("wait_for_contact"), strategy), list(STRATEGIES)
     )
-    out["channel"] = pd.Categorical(
-        np.where(moved, target.channel, out["channel"].astype(object)), categories=list(CHANNELS)
+    out["channel"] = _from_codes(
+        np.where(moved, list(CHANNELS).index(target.channel), channel), list(CHANNELS)
     )
-    remedy = out["remedy"].astype("string").fillna("") if "remedy" in out else pd.Series("", index=out.index)
-    remedy_code = pd.Index(list(REMEDY_CAUSES)).get_indexer(pd.Index(remedy.to_numpy(dtype=object)))
+    remedy_code = _codes_in(out["remedy"], REMEDY_CAUSES) if "remedy" in out else np.full(len(out), -1)
     fits = np.array([rules.remedy_fits(c, target.channel) for c in REMEDY_CAUSES])
     kept = np.where(remedy_code >= 0, fits[np.maximum(remedy_code, 0)], False)
     new_remedy = np.where(moved & ~kept, -1, remedy_code)
-    out["remedy"] = _from_codes(new_remedy, categories=list(REMEDY_CAUSES))
-    out["remedy_action"] = _from_codes(
-        new_remedy, categories=[rules.remedies[c]["action"] for c in REMEDY_CAUSES]
-    )
+    out["remedy"] = _from_codes(new_remedy, list(REMEDY_CAUSES))
+    out["remedy_action"] = _from_codes(new_remedy, [rules.remedies[c]["action"] for c in REMEDY_CAUSES])
     for lang in ("en", "zh"):
-        out[f"remedy_{lang}"] = _from_codes(
-            new_remedy, categories=[rules.remedies[c][lang] for c in REMEDY_CAUSES]
-        )
-    rule_code, _ = _codes(out["rule_id"])
+        out[f"remedy_{lang}"] = _from_codes(new_remedy, [rules.remedies[c][lang] for c in REMEDY_CAUSES])
+    rule_code = np.asarray(_categorical(out["rule_id"]).cat.codes.to_numpy(), dtype=np.int64)
     width_remedy = len(REMEDY_CAUSES) + 1
     width_reason = int(reason.max()) + 1 if len(reason) else 1
     key = (rule_code * width_remedy + (new_remedy + 1)) * width_reason + reason
     rows = np.flatnonzero(moved)
     _, first, inverse = np.unique(key[rows], return_index=True, return_inverse=True)
     sample = rows[first]  # one row per combination: its rule, remedy and reason
-    rule_ids = out["rule_id"].astype("string").fillna("").to_numpy(dtype=object)[sample]
-    why_en = _first_text(out, "rule_reason_en", sample, [""] * len(sample))
-    why_zh = _first_text(out, "rule_reason_zh", sample, [""] * len(sample))
+    rule_ids = _texts_at(out, "rule_id", sample)
+    why_en = _texts_at(out, "rule_reason_en", sample)
+    why_zh = _texts_at(out, "rule_reason_zh", sample)
     wait_en, wait_zh = STRATEGIES["wait_for_contact"]
     channel_en, channel_zh = CHANNELS[target.channel]
     texts: dict[str, list[str]] = {k: [] for k in ("script_en", "script_zh", "decision_en", "decision_zh")}
@@ -110,11 +134,5 @@ def move_to_wait(
             f"{rule_zh}，因{policy_zh}改为：{what_zh}，渠道：{channel_zh}（客户下次接触时）。"
         )
     for column, values in texts.items():
-        before = out[column].astype("string").fillna("") if column in out else pd.Series("", index=out.index)
-        codes, uniques = pd.factorize(before, sort=False)
-        categories = list(dict.fromkeys([*map(str, uniques), *values]))
-        position = {text: k for k, text in enumerate(categories)}
-        mapped = np.array([position[str(u)] for u in uniques], dtype=np.int64)[codes]
-        mapped[rows] = np.array([position[v] for v in values], dtype=np.int64)[inverse]
-        out[column] = _from_codes(mapped, categories=categories)
+        out[column] = _replace(out.get(column), len(out), rows, values, inverse)
     return out

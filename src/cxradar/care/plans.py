@@ -29,6 +29,16 @@ PLAN_COLUMNS = [
 ]  # fmt: skip
 
 
+_NOT_IN_CATALOGUE = (
+    "plan not in the catalogue (conf/care/plans.yaml): review the customer's usage by hand",
+    "套餐不在资费目录中（conf/care/plans.yaml）：请人工核对客户用量",
+)
+_NO_CHEAPER = (
+    "no cheaper plan fits this usage: go through the current plan's benefits with the customer",
+    "没有更省钱的合适套餐：向客户说明现有套餐的权益",
+)
+
+
 @dataclass(frozen=True)
 class PlanCatalogue:
     """Plan code -> (family, monthly fee), and the overage premium."""
@@ -110,35 +120,16 @@ def suggest_plans(frame: pd.DataFrame, catalogue: PlanCatalogue) -> pd.DataFrame
         },
         index=frame.index,
     )
-    en = np.where(
-        useful,
-        "offer "
-        + out["suggested_plan"].fillna("")
-        + " ("
-        + out["suggested_fee"].fillna(0).map("{:.0f}".format)
-        + " CNY a month): about "
-        + out["monthly_saving"].fillna(0).map("{:.0f}".format)
-        + " CNY a month less",
-        np.where(
-            fee.isna(),
-            "plan not in the catalogue (conf/care/plans.yaml): review the customer's usage by hand",
-            "no cheaper plan fits this usage: go through the current plan's benefits with the customer",
-        ),
-    )
-    zh = np.where(
-        useful,
-        "建议改为"
-        + out["suggested_plan"].fillna("")
-        + "（月费"
-        + out["suggested_fee"].fillna(0).map("{:.0f}".format)
-        + "元），预计每月节省约"
-        + out["monthly_saving"].fillna(0).map("{:.0f}".format)
-        + "元",
-        np.where(
-            fee.isna(),
-            "套餐不在资费目录中（conf/care/plans.yaml）：请人工核对客户用量",
-            "没有更省钱的合适套餐：向客户说明现有套餐的权益",
-        ),
-    )
+    missing = fee.isna().to_numpy()
+    en = np.where(missing, _NOT_IN_CATALOGUE[0], _NO_CHEAPER[0]).astype(object)
+    zh = np.where(missing, _NOT_IN_CATALOGUE[1], _NO_CHEAPER[1]).astype(object)
+    rows = np.flatnonzero(useful.to_numpy(dtype=bool))
+    picks = zip(
+        out["suggested_plan"].to_numpy()[rows], out["suggested_fee"].to_numpy()[rows],
+        out["monthly_saving"].to_numpy()[rows], strict=True,
+    )  # fmt: skip
+    for row, (code, new_fee, save) in zip(rows, picks, strict=True):
+        en[row] = f"offer {code} ({new_fee:.0f} CNY a month): about {save:.0f} CNY a month less"
+        zh[row] = f"建议改为{code}（月费{new_fee:.0f}元），预计每月节省约{save:.0f}元"
     out["plan_advice_en"], out["plan_advice_zh"] = en, zh
     return out[PLAN_COLUMNS]
