@@ -74,6 +74,25 @@ def test_outputs_have_the_documented_columns(two_months: tuple[Path, dict, dict]
     assert report["rule"] == "seed_floors" and report["reliability"] and report["per_segment"]
     assert report["reliability_population"] and report["evaluation"]["method"] == "cross_validation"
     assert set(summary["timings"]) == {name for name, _ in STEPS}
+    # a reason says why the customer is flagged: never a factor that lowers the risk, never "100 %"
+    assert not potential["reasons_en"].str.contains("lowers the risk").any()
+    assert not potential["reasons_zh"].str.contains("风险降低").any()
+    assert not potential["reasons_en"].str.contains(r"risk 100 %|risk 0 %").any()
+    # nobody waiting for contact carries a proactive script (moved customers get the wait script)
+    from cxradar.care.rules import load_rules
+
+    rules = load_rules()
+    proactive = {r.script_en for r in rules.rules if r.strategy != "wait_for_contact"}
+    for month in ("2026-09", "2026-10"):
+        chosen = pd.read_parquet(run_dir / "care" / month / "care_selected.parquet")
+        pending = pd.read_parquet(run_dir / "care" / month / "pending_care.parquet")
+        waiting = chosen.loc[chosen["strategy"] == "wait_for_contact"]
+        assert len(waiting) and not waiting["script_en"].isin(proactive).any()
+        assert len(pending) and not pending["script_en"].isin(proactive).any()
+        remedied = chosen.loc[chosen["remedy"].notna()]
+        assert all(
+            rules.remedy_fits(c, ch) for c, ch in zip(remedied["remedy"], remedied["channel"], strict=True)
+        )
 
 
 @pytest.mark.slow
