@@ -126,8 +126,9 @@ def test_evaluation_against_truth(simulated: Path, two_months: tuple[Path, dict,
     dissatisfied = truth.loc[truth["dissatisfied"], "msisdn"]
     # coverage recomputed by hand from the files
     assert result["coverage"] == pytest.approx(dissatisfied.isin(flagged).mean())
-    # the list finds the dissatisfied far better than a random sample would (floors are checked at 200k)
-    assert result["potential"]["lift"] > 2.0
+    # the list finds the dissatisfied far better than a random sample would: the seed's 3x against
+    # truth (3.8x here at 20,000 subscribers; the demo's 50,000 and 200k are in docs/identify.md)
+    assert result["potential"]["lift"] > 3.0
     assert result["coverage"] > 0.5
 
 
