@@ -9,7 +9,17 @@ import click
 
 __all__ = ["config"]
 
-_SECTIONS = ("identify", "care.rules", "care.policies", "campaign", "churn", "survey", "models", "simulator")
+_SECTIONS = (
+    "identify",
+    "care.rules",
+    "care.policies",
+    "care.plans",
+    "campaign",
+    "churn",
+    "survey",
+    "models",
+    "simulator",
+)
 
 
 @click.group("config")
