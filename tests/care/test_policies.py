@@ -281,7 +281,7 @@ def test_legacy_quiet_hours_form_still_loads(tmp_path: Path) -> None:
         'quiet_hours: {channels: [sms], start: "20:00", end: "10:00", app: {end: "07:00"}}\n',
         encoding="utf-8",
     )
-    with pytest.raises(ConfigError, match="m.yaml:1.*mixes the per-channel form"):
+    with pytest.raises(ConfigError, match=r"m\.yaml:1.*mixes the per-channel form"):
         load_policies(mixed)
 
 
