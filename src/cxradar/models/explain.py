@@ -179,8 +179,8 @@ def reasons_from_contributions(
         before, after = [], []
         for feature in features:
             label = str((labels.get(feature) or {}).get(lang, feature))
-            for direction in ("down", "up"):
-                b, a = _split_template(t[direction], label)
+            for way in ("down", "up"):
+                b, a = _split_template(t[way], label)
                 before.append(b)
                 after.append(a)
         shown = pc.fill_null(value_text, t["missing"])
