@@ -32,7 +32,9 @@ def test_suggestion_is_the_cheapest_plan_of_the_family_covering_the_paid_usage()
     # MZ98 spending 120: worth 98 + 22 / 1.5 = 112.67, above the family's top fee -> none
     assert pd.isna(out.loc[2, "suggested_plan"])
     for row in (3, 4):  # not in the catalogue
-        assert np.isnan(out.loc[row, "current_fee"]) and "not in the catalogue" in out.loc[row, "plan_advice_en"]
+        assert (
+            np.isnan(out.loc[row, "current_fee"]) and "not in the catalogue" in out.loc[row, "plan_advice_en"]
+        )
 
 
 def test_a_user_catalogue_is_laid_over_the_shipped_one(tmp_path: Path) -> None:
@@ -71,5 +73,5 @@ def test_a_run_configuration_sets_the_plans_under_care(tmp_path: Path) -> None:
     assert cfg.plans.fees["GT999"] == 999.0 and cfg.plans.fees["GT58"] == 58.0
     assert load_run_config().plans == load_plans()
     run.write_text("care:\n  plan: {}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown section 'care.plan'. Did you mean 'plans'"):
+    with pytest.raises(ConfigError, match=r"unknown section 'care\.plan'\. Did you mean 'plans'"):
         load_run_config(run)
