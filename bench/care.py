@@ -87,7 +87,8 @@ def bench_assign(n: int) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"flagged customers                 {n:>12,}")
     print(f"assign (rules + all policies)     {assign_s:>11.1f} s  (floor: 30 s)")
-    print(f"  left out by reason              {result.summary['left_out_by_reason']}")
+    print(f"  moved to wait-for-contact       {result.summary['moved_by_reason']}")
+    print(f"  left out (no care) by reason    {result.summary['left_out_by_reason']}")
     print(f"  by strategy                     {result.summary['by_strategy']}")
     print(
         f"design (power + stratified split) {design_s:>11.1f} s  control share {design['control_share']:.3f}"

@@ -101,6 +101,14 @@ CASES: dict[str, list[list[str]]] = {
         ["RUN", "--month", MONTH, "--out", "BLOCKED"],
         ["RUN", "--month", "2030-01", "--out", "DIR"],
         ["MISSING", "--month", MONTH, "--out", "DIR"],
+        ["RUN", "--month", MONTH, "--out", "DIR", "--dial-token"],  # a token needs a key
+        ["RUN", "--month", MONTH, "--out", "DIR", "--key-file", "MISSING"],
+    ],
+    "care tokens": [
+        ["RUN", "--month", MONTH, "--out", "DIR/tokens.csv"],  # no key
+        ["RUN", "--month", "2030-01", "--key-file", "TABLE", "--out", "DIR/tokens.csv"],
+        ["RUN", "--month", MONTH, "--key-file", "TABLE", "--out", "BLOCKED"],
+        ["MISSING", "--month", MONTH, "--key-file", "TABLE", "--out", "DIR/tokens.csv"],
     ],
     "care pending": [["MISSING", "--msisdn", "13800000000"], ["DIR", "--msisdn", "13800000000"]],
     "campaign design": [["RUN", "--month", "2030-01"], ["DIR", "--month", MONTH]],

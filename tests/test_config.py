@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from cxradar.campaigns.config import load_campaign_config
+from cxradar.care.plans import load_plans
 from cxradar.care.policies import load_policies
 from cxradar.care.rules import load_rules
 from cxradar.churn.config import load_churn_config
@@ -37,6 +38,7 @@ VIEWS: dict[str, Any] = {
     "identify": load_identify_config,
     "care.rules": load_rules,
     "care.policies": load_policies,
+    "care.plans": load_plans,
     "campaign": load_campaign_config,
     "churn": load_churn_config,
     "survey": load_survey_config,
@@ -116,8 +118,13 @@ def test_identify_file_with_only_warmup_keeps_every_other_shipped_value(tmp_path
     shipped, cfg = load_identify_config(), load_identify_config(user)
     assert cfg.pool.warmup_months == 5
     assert cfg.potential == shipped.potential
-    assert cfg.potential.incident_min_exposure == 3.0 and cfg.potential.incident_min_probability == 0.15
+    # 0.10 on the calibrated risk (0.15 was on the respondent scale: conf/identify.yaml)
+    assert cfg.potential.incident_min_exposure == 3.0 and cfg.potential.incident_min_probability == 0.10
     assert cfg.potential.model_params["gbm"] == {"num_leaves": 7, "max_depth": 3}
+    assert cfg.potential.model_params["logit"] == {"penalty": "l1", "Cs": [0.03, 0.1, 0.3, 1.0]}
+    assert cfg.potential.calibration == "sigmoid" and cfg.potential.cross_validate_below == 3000
+    assert cfg.potential.threshold_rule == "seed_floors"
+    assert cfg.potential.seed_floors == {"precision": 0.60, "recall": 0.60, "lift": 3.0}
     assert cfg.potential.cause_keywords["network"][0] == "dropped"
     assert dataclasses.replace(cfg.pool, warmup_months=shipped.pool.warmup_months) == shipped.pool
 

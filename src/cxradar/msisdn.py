@@ -4,7 +4,10 @@ systems.
 Lists that leave cxradar show ``138****5678`` (:func:`mask_msisdn`: first 3 and last 4 digits).
 Where another system must match customers without seeing numbers, :func:`hash_msisdn` gives the
 HMAC-SHA256 of each number under a secret key shared with that system - never a plain or salted
-hash, which anyone can reverse by hashing all 10^11 possible numbers.
+hash, which anyone can reverse by hashing all 10^11 possible numbers. A dialer that must call a
+customer from a masked list gets :func:`dial_token` instead: the first 24 hex digits of the same
+HMAC, which only the holder of the key can turn back into the number (by hashing the campaign's
+own customers with it).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import pandas as pd
 
 from cxradar.errors import ConfigError
 
-__all__ = ["hash_msisdn", "mask_msisdn", "mask_one"]
+__all__ = ["TOKEN_LENGTH", "dial_token", "hash_msisdn", "mask_msisdn", "mask_one"]
+
+TOKEN_LENGTH = 24  # hex characters of HMAC-SHA256 kept in a dial token (96 bits)
 
 
 def mask_msisdn(values: pd.Series) -> pd.Series:
@@ -36,9 +41,23 @@ def mask_one(msisdn: str) -> str:
 def hash_msisdn(values: pd.Series, key: str) -> pd.Series:
     """HMAC-SHA256 (hex) of each msisdn under ``key``; the receiving system matches with the same key."""
     if not key:
-        raise ConfigError("hashing needs a secret key", fix="pass --salt SECRET (share it with the channel)")
+        raise ConfigError(
+            "hashing needs a secret key",
+            fix="pass --key-file FILE or --salt SECRET (share it with the channel)",
+        )
     secret = key.encode("utf-8")
     digests = [
         hmac.new(secret, str(m).encode("utf-8"), hashlib.sha256).hexdigest() for m in values.to_numpy()
     ]
     return pd.Series(digests, index=values.index, dtype="string")
+
+
+def dial_token(values: pd.Series, key: str) -> pd.Series:
+    """A short keyed token per msisdn (the first :data:`TOKEN_LENGTH` hex digits of
+    :func:`hash_msisdn`) for a dialer to resolve with the same key."""
+    if not key:
+        raise ConfigError(
+            "a dial token needs a secret key",
+            fix="pass --key-file FILE (share the key only with the dialer's system)",
+        )
+    return hash_msisdn(values, key).str.slice(0, TOKEN_LENGTH)

@@ -8,6 +8,7 @@ per step; each section has the layout of its shipped file::
     care:
       rules: {...}          # conf/care/rules.yaml
       policies: {...}       # conf/care/policies.yaml
+      plans: {...}          # conf/care/plans.yaml
     campaign: {...}         # conf/care/campaign.yaml
     churn: {...}            # conf/churn.yaml
     survey: {...}           # conf/survey.yaml
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from cxradar.campaigns.config import CampaignConfig, campaign_from_tree
+from cxradar.care.plans import PlanCatalogue, plans_from_tree
 from cxradar.care.policies import Policies, policies_from_tree
 from cxradar.care.rules import RuleSet, rules_from_tree
 from cxradar.churn.config import ChurnConfig, churn_from_tree
@@ -38,7 +40,17 @@ from cxradar.survey.config import SurveyConfig, survey_from_tree
 __all__ = ["RUN_SECTIONS", "RunConfig", "effective_settings", "load_run_config", "run_trees"]
 
 # the sections a run configuration file may hold (simulator settings belong to `cxradar simulate`)
-RUN_SECTIONS = ("identify", "care.rules", "care.policies", "campaign", "churn", "survey", "models")
+RUN_SECTIONS = (
+    "identify",
+    "care.rules",
+    "care.policies",
+    "care.plans",
+    "campaign",
+    "churn",
+    "survey",
+    "models",
+)
+_CARE = ("rules", "policies", "plans")
 _DOC = "docs/configuration.md"
 
 
@@ -49,6 +61,7 @@ class RunConfig:
     identify: IdentifyConfig
     rules: RuleSet
     policies: Policies
+    plans: PlanCatalogue
     campaign: CampaignConfig
     churn: ChurnConfig
     survey: SurveyConfig
@@ -58,7 +71,7 @@ class RunConfig:
 
 
 def _split(user: Tree) -> dict[str, Tree]:
-    """The user's run file cut into its sections (``care`` holds ``rules`` and ``policies``)."""
+    """The user's run file cut into its sections (``care`` holds ``rules``, ``policies`` and ``plans``)."""
     tops = {name.split(".")[0] for name in RUN_SECTIONS}
     parts: dict[str, Tree] = {}
     for key, body in user.items():
@@ -74,10 +87,11 @@ def _split(user: Tree) -> dict[str, Tree]:
             raise ConfigError(f"{user.origin_of(key)}: section '{key}' must be a mapping", fix=f"see {_DOC}")
         if key == "care":
             for sub, inner in body.items():
-                if sub not in ("rules", "policies"):
+                if sub not in _CARE:
                     raise ConfigError(
-                        f"{body.origin_of(sub)}: unknown section 'care.{sub}'.{did_you_mean(sub, ('rules', 'policies'))}",
-                        fix="care holds 'rules' (conf/care/rules.yaml) and 'policies' (conf/care/policies.yaml)",
+                        f"{body.origin_of(sub)}: unknown section 'care.{sub}'.{did_you_mean(sub, _CARE)}",
+                        fix="care holds 'rules' (conf/care/rules.yaml), 'policies' (conf/care/policies.yaml) "
+                        "and 'plans' (conf/care/plans.yaml)",
                     )
                 if not isinstance(inner, Tree):
                     raise ConfigError(
@@ -123,10 +137,12 @@ def load_run_config(path: Path | str | None = None) -> RunConfig:
     trees = run_trees(path)
     rules_source = trees["care.rules"].origin.file
     policies_source = trees["care.policies"].origin.file
+    plans_source = trees["care.plans"].origin.file
     return RunConfig(
         identify=identify_from_tree(trees["identify"], str(path) if path else trees["identify"].origin.file),
         rules=rules_from_tree(trees["care.rules"], Path(rules_source)),
         policies=policies_from_tree(trees["care.policies"], Path(policies_source)),
+        plans=plans_from_tree(trees["care.plans"], Path(plans_source)),
         campaign=campaign_from_tree(trees["campaign"]),
         churn=churn_from_tree(trees["churn"]),
         survey=survey_from_tree(trees["survey"]),

@@ -81,6 +81,43 @@ def test_cli_commands(tmp_path: Path, sim_world: SimWorld) -> None:
     assert r.exit_code == 0, r.output
     first = sorted(lists.glob("*/*.csv"))[0].read_text(encoding="utf-8-sig")
     assert "****" in first.splitlines()[1]
+    key = tmp_path / "list.key"
+    key.write_text("s3cret\n", encoding="utf-8")
+    dial = tmp_path / "dial"
+    r = runner.invoke(
+        cli,
+        ["care", "lists", str(run_dir), "--month", "2026-10", "--out", str(dial), "--format", "csv",
+         "--plain-for", "outbound", "--dial-token", "--key-file", str(key)],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    outbound = pd.concat(
+        [pd.read_csv(p, encoding="utf-8-sig", dtype=str) for p in dial.glob("*/outbound.csv")],
+        ignore_index=True,
+    )
+    assert outbound["手机号码 msisdn"].str.contains(r"\*\*\*\*").all()
+    assert outbound["拨打号码 number to dial"].str.fullmatch(r"1\d{10}").all()
+    r = runner.invoke(
+        cli,
+        [
+            "care",
+            "tokens",
+            str(run_dir),
+            "--month",
+            "2026-10",
+            "--key-file",
+            str(key),
+            "--out",
+            str(tmp_path / "t.csv"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    resolved = pd.read_csv(tmp_path / "t.csv", encoding="utf-8-sig", dtype=str).set_index("dial_token")[
+        "msisdn"
+    ]
+    assert (
+        resolved.loc[outbound["拨号令牌 dial token"]].to_numpy()
+        == outbound["拨打号码 number to dial"].to_numpy()
+    ).all()
 
     pending = pd.read_parquet(run_dir / "care" / "2026-10" / "pending_care.parquet")
     msisdn = str(pending["msisdn"].iloc[0])
@@ -116,7 +153,7 @@ def test_cli_commands(tmp_path: Path, sim_world: SimWorld) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [["care", "assign"], ["care", "lists"], ["care", "pending"], ["care", "deliver"],
+    [["care", "assign"], ["care", "lists"], ["care", "tokens"], ["care", "pending"], ["care", "deliver"],
      ["campaign", "design"], ["campaign", "evaluate"]],
 )  # fmt: skip
 def test_help_teaches(command: list[str]) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from cxradar.care.assign import assign_care, flagged_customers
 from cxradar.care.policies import apply_policies, expected_value, load_policies
-from cxradar.care.rules import apply_rules, load_rules
+from cxradar.care.rules import RuleSet, apply_rules, load_rules
 from cxradar.errors import ConfigError
 
 AS_OF = pd.Timestamp("2026-11-01 09:00")
@@ -38,11 +38,14 @@ def test_shipped_policies_load() -> None:
     assert p.fatigue_windows == {30: 1, 90: 3}
     assert p.capacity["outbound"] == (3000, 15000)
     assert p.allowed_hours("outbound") == "09:00-21:00"
-    assert p.allowed_hours("sms") == "any"
+    assert p.allowed_hours("sms") == "08:00-21:00" and p.allowed_hours("app") == "08:00-22:00"
+    assert "next contact" in p.allowed_hours("hotline")
+    assert p.is_quiet(pd.Timestamp("2026-11-01 07:30"), "sms")
+    assert not p.is_quiet(pd.Timestamp("2026-11-01 08:30"), "sms")
 
 
 def test_quiet_hours_span_midnight() -> None:
-    p = replace(load_policies(), quiet_start=time(21, 0), quiet_end=time(9, 0))
+    p = replace(load_policies(), quiet_hours={"outbound": (time(21, 0), time(9, 0))})
     assert p.is_quiet(pd.Timestamp("2026-11-01 22:30"), "outbound")
     assert p.is_quiet(pd.Timestamp("2026-11-01 08:59"), "outbound")
     assert not p.is_quiet(pd.Timestamp("2026-11-01 09:00"), "outbound")
@@ -172,3 +175,123 @@ def test_do_not_disturb_files(tmp_path: Path) -> None:
     policy = tmp_path / "p.yaml"
     policy.write_text("do_not_disturb: dnd.txt\n", encoding="utf-8")
     assert load_policies(policy).do_not_disturb == tmp_path / "dnd.txt"  # relative to the policy file
+
+
+def _wait_scripts(rules: RuleSet) -> set[str]:
+    """Every script a wait-for-contact customer may carry: wait_for_contact rules and moved_to_wait."""
+    own = {r.script_zh for r in rules.rules if r.strategy == "wait_for_contact"}
+    own |= {r.script_en for r in rules.rules if r.strategy == "wait_for_contact"}
+    moved = rules.moved_to_wait
+    remedies = {moved.remedy_script_en.format(remedy=rules.remedies[c]["en"]) for c in rules.remedies} | {
+        moved.remedy_script_zh.format(remedy=rules.remedies[c]["zh"]) for c in rules.remedies
+    }
+    return own | {moved.script_en, moved.script_zh} | remedies
+
+
+def test_customers_moved_to_wait_for_contact_carry_its_channel_script_and_decision() -> None:
+    rules = load_rules()
+    customers = pd.DataFrame(
+        {
+            "msisdn": ["13900000001", "13900000002", "13900000003", "13900000004"],
+            "kinds": ["silent", "incident_hit", "model_predicted", "model_predicted"],
+            "probability": [0.9, 0.8, 0.7, 0.6],
+            "cause": ["unknown", "network", "billing", "service"],
+            "segment": ["high_end", "mass", "mass", "mass"],
+            "value": [200.0, 40.0, 50.0, 50.0],
+            "contact_complete": True,
+        }
+    )
+    decided = apply_rules(customers, rules)
+    # R08 care call, R04 SMS with a network fix, R05 bill call, R11 senior-agent call
+    assert decided["channel"].tolist() == ["outbound", "sms", "outbound", "outbound"]
+    res = apply_policies(decided, load_policies(), as_of=AS_OF, dnd=customers["msisdn"], rules=rules)
+    out = res.selected.set_index("msisdn")
+    assert (out["strategy"] == "wait_for_contact").all() and (out["channel"] == "hotline").all()
+    proactive_scripts = set(decided["script_en"]) | set(decided["script_zh"])
+    for lang in ("en", "zh"):
+        assert not out[f"script_{lang}"].isin(proactive_scripts).any()
+        assert out[f"script_{lang}"].isin(_wait_scripts(rules)).all()
+    # the care call had no remedy: the general wait-for-contact script
+    assert out.loc["13900000001", "script_en"] == rules.moved_to_wait.script_en
+    assert pd.isna(out.loc["13900000001", "remedy"])
+    # a remedy the hotline can deliver is kept for the next contact, with its own sentence
+    billing = out.loc["13900000003"]
+    assert billing["remedy"] == "billing" and billing["remedy_action"] == "bill_explanation_refund"
+    assert billing["script_zh"] == "客户下次来电或到厅时：逐项解释有疑问的费用，错误收费予以退还。"
+    assert out.loc["13900000002", "script_en"].startswith("When the customer next contacts us: open a")
+    # the decision says what happens now, and why the rule's outreach did not
+    for msisdn, row in out.iterrows():
+        assert row["decision_zh"].endswith("渠道：热线（客户下次接触时）。"), msisdn
+        assert "在免打扰名单中" in row["decision_zh"] and "do-not-disturb" in row["decision_en"]
+        assert "渠道：短信" not in row["decision_zh"] and "渠道：外呼" not in row["decision_zh"]
+        assert "by SMS" not in row["decision_en"] and "by outbound call" not in row["decision_en"]
+    assert out.loc["13900000004", "decision_en"].startswith(
+        "Rule R11_service_callback (poor service is the likely cause, and a senior agent can own it), "
+        "moved by policy (on the do-not-disturb list): wait for contact (have a senior agent call back"
+    )
+
+
+def test_a_remedy_the_wait_channel_cannot_deliver_is_dropped_on_moving(tmp_path: Path) -> None:
+    rules = load_rules()
+    hall_only = replace(rules, moved_to_wait=replace(rules.moved_to_wait, channel="app"))
+    customers = pd.DataFrame(
+        {
+            "msisdn": ["13900000003"],
+            "kinds": ["model_predicted"],
+            "probability": [0.7],
+            "cause": ["billing"],
+            "segment": ["mass"],
+            "value": [50.0],
+        }
+    )
+    decided = apply_rules(customers, rules)
+    res = apply_policies(decided, load_policies(), as_of=AS_OF, dnd=customers["msisdn"], rules=hall_only)
+    row = res.selected.iloc[0]
+    assert row["channel"] == "app" and pd.isna(row["remedy"]) and pd.isna(row["remedy_action"])
+    assert row["script_en"] == rules.moved_to_wait.script_en
+
+
+def test_assignment_summary_counts_moved_customers_as_cared_for() -> None:
+    decided = _outbound(3)
+    dnd = pd.Series([decided["msisdn"].iloc[0]])
+    result = assign_care(decided, as_of=AS_OF, dnd=dnd)
+    s = result.summary
+    assert s["selected"] == 3 and s["moved_to_wait_for_contact"] == 1
+    assert s["moved_by_reason"] == {"dnd": 1}
+    assert s["left_out"] == 0 and s["left_out_by_reason"] == {}
+    dropped = assign_care(
+        decided, as_of=AS_OF, dnd=dnd, policies=replace(load_policies(), on_excluded="drop")
+    )
+    assert dropped.summary["selected"] == 2 and dropped.summary["left_out"] == 1
+    assert dropped.summary["left_out_by_reason"] == {"dnd": 1}
+    assert dropped.summary["moved_to_wait_for_contact"] == 0
+
+
+def test_legacy_quiet_hours_form_still_loads(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text('quiet_hours: {channels: [outbound], start: "20:00", end: "10:00"}\n', encoding="utf-8")
+    p = load_policies(path)
+    assert p.allowed_hours("outbound") == "10:00-20:00" and p.allowed_hours("sms") == "全天 any time"
+    bad = tmp_path / "q.yaml"
+    bad.write_text('quiet_hours:\n  outbond: {start: "21:00", end: "09:00"}\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="Did you mean 'outbound'"):
+        load_policies(bad)
+    mixed = tmp_path / "m.yaml"
+    mixed.write_text(
+        'quiet_hours: {channels: [sms], start: "20:00", end: "10:00", app: {end: "07:00"}}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match=r"m\.yaml:1.*mixes the per-channel form"):
+        load_policies(mixed)
+
+
+def test_quiet_hours_per_channel_merge_over_the_shipped_ones(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        'quiet_hours:\n  sms: {end: "09:30"}\n  app: null\n  hotline: {start: "22:00", end: "08:00"}\n'
+    )
+    p = load_policies(path)
+    assert p.allowed_hours("outbound") == "09:00-21:00"  # shipped, untouched
+    assert p.allowed_hours("sms") == "09:30-21:00"  # start shipped, end from the file
+    assert p.allowed_hours("app") == "全天 any time"  # removed
+    assert p.is_quiet(pd.Timestamp("2026-11-01 23:00"), "hotline")

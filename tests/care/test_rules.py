@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from cxradar.care.rules import CHANNELS, STRATEGIES, apply_rules, load_rules
+from cxradar.care.rules import (
+    CAUSES,
+    CHANNELS,
+    KINDS,
+    REMEDY_CAUSES,
+    SEGMENT_LABELS,
+    STRATEGIES,
+    apply_rules,
+    load_rules,
+    remedy_channel_conflicts,
+)
 from cxradar.errors import ConfigError, MissingColumnError
 
 MINIMAL = """\
@@ -60,7 +71,7 @@ def test_each_customer_gets_the_first_matching_rule(flagged: pd.DataFrame) -> No
         "R08_silent_high_value",  # silent, value 200 = high tier
         "R09_silent",  # silent, value 30 = low tier
         "R06_unreachable",  # contact details incomplete
-        "R10_known_cause_remedy",  # service cause, reachable, not silent
+        "R11_service_callback",  # service cause, reachable, not silent: a senior agent calls
     ]
     assert out["strategy"].tolist() == [
         "targeted_remedy", "targeted_remedy", "proactive_outreach", "proactive_outreach",
@@ -127,3 +138,68 @@ def test_minimal_file_applies(tmp_path: Path, flagged: pd.DataFrame) -> None:
 def test_missing_columns_are_named(flagged: pd.DataFrame) -> None:
     with pytest.raises(MissingColumnError, match="segment"):
         apply_rules(flagged.drop(columns="segment"), load_rules())
+
+
+def _every_customer_shape() -> pd.DataFrame:
+    """One customer per combination of kind, cause, segment, value tier and reachability."""
+    combos = list(itertools.product(KINDS, CAUSES, SEGMENT_LABELS, (200.0, 80.0, 20.0), (True, False)))
+    return pd.DataFrame(
+        {
+            "msisdn": [f"1380{i:07d}" for i in range(len(combos))],
+            "kinds": [c[0] for c in combos],
+            "cause": [c[1] for c in combos],
+            "segment": [c[2] for c in combos],
+            "value": [c[3] for c in combos],
+            "contact_complete": [c[4] for c in combos],
+        }
+    )
+
+
+def test_every_shipped_rule_gives_only_remedies_its_channel_can_deliver() -> None:
+    rules = load_rules()
+    assert remedy_channel_conflicts(rules) == []
+    # the same check, run over every customer shape the rules can see (not over the rule text)
+    out = apply_rules(_every_customer_shape(), rules)
+    remedied = out.loc[out["remedy"].notna()]
+    assert len(remedied) > 0
+    for cause, channel, rule in (
+        remedied[["remedy", "channel", "rule_id"]].drop_duplicates().itertuples(index=False)
+    ):
+        assert channel in rules.remedy_channels[cause], (rule, cause, channel)
+    # a senior-agent callback or a bill explanation never goes out by SMS or app push
+    spoken = remedied.loc[remedied["remedy"].isin(["service", "billing"]), "channel"]
+    assert not spoken.isin(["sms", "app"]).any()
+    assert set(rules.remedy_channels) == set(REMEDY_CAUSES)
+
+
+def test_a_remedy_the_channel_cannot_deliver_is_refused_with_its_line(tmp_path: Path) -> None:
+    bad = MINIMAL.replace(
+        "  - id: Z\n",
+        "  - id: B\n    when: {cause: [network, service]}\n    strategy: targeted_remedy\n"
+        "    remedy: cause\n    channel: sms\n    priority: 3\n"
+        "    script: {en: sms fix, zh: 短信}\n    reason: {en: known, zh: 已知}\n  - id: Z\n",
+    ).replace(
+        "  service: {action: callback, en: senior callback, zh: 资深回访}",
+        "  service: {action: callback, en: senior callback, zh: 资深回访, channels: [outbound]}",
+    )
+    path = _write(tmp_path, bad)
+    line = bad.splitlines().index("  - id: B") + 1
+    with pytest.raises(ConfigError) as info:
+        load_rules(path)
+    message = str(info.value)
+    assert f"rules.yaml:{line}: rule 'B' gives the remedy 'callback' (service) by sms" in message
+    assert "remedies.service.channels: outbound" in message
+    assert info.value.fix and "channel" in info.value.fix
+    # narrowing the rule to the cause SMS can fix makes it load
+    assert load_rules(_write(tmp_path, bad.replace("[network, service]", "[network]")))
+
+
+def test_remedy_channels_default_when_a_rule_file_does_not_name_them(tmp_path: Path) -> None:
+    text = MINIMAL.replace(
+        "  - id: Z\n",
+        "  - id: B\n    when: {cause: billing}\n    strategy: targeted_remedy\n"
+        "    remedy: billing\n    channel: app\n    priority: 3\n"
+        "    script: {en: app, zh: 推送}\n    reason: {en: bill, zh: 账单}\n  - id: Z\n",
+    )
+    with pytest.raises(ConfigError, match="'refund' \\(billing\\) by app"):
+        load_rules(_write(tmp_path, text))

@@ -53,6 +53,14 @@ def test_explain_gives_top_factors_and_sentences(kind: str) -> None:
     contrib = model.contributions(X.head(50))
     for i, factors in enumerate(out["factors"]):
         assert len(factors) <= 2
+        raising = contrib.iloc[i][contrib.iloc[i] > 0].sort_values(ascending=False)
+        # only risk-raising factors explain a score, the largest first
+        assert [f["feature"] for f in factors] == list(raising.index[:2])
+        assert all(f["direction"] == "up" and f["contribution"] > 0 for f in factors)
+    assert not out["reasons_en"].str.contains("lowers the risk").any()
+    assert not out["reasons_zh"].str.contains("风险降低").any()
+    both = explain(model, X.head(50), top=2, labels=labels, direction="both")
+    for i, factors in enumerate(both["factors"]):
         strongest = contrib.iloc[i].abs().idxmax()
         if contrib.iloc[i].abs().max() > 0:
             assert factors[0]["feature"] == strongest
@@ -84,29 +92,40 @@ def test_target_parsing_and_numeric_text() -> None:
     assert flat.X["TotalCharges"].dtype == "float64"
 
 
-def test_reason_sentences_round_to_six_significant_digits_and_skip_zero_factors() -> None:
-    # hand-written expectations: %.6g digits without the exponent for everyday sizes
+def test_reason_sentences_name_raising_factors_rounded_for_people() -> None:
+    # hand-written expectations: whole numbers as they are, >= 100 whole, 1-100 three significant
+    # digits, below 1 two; only factors that raise the risk (and never a zero contribution)
     from cxradar.models import reasons_from_contributions
 
     X = pd.DataFrame(
         {
-            "a": [56.333333333, 1234567.0, 0.000123456789, np.nan],
-            "b": [3.0, -2.5, 7.0, 1.0],
-            "plan": ["gold", "silver", None, "gold"],
+            "a": [56.333333333, 1234567.0, 0.000123456789, np.nan, 705.928],
+            "b": [3.0, -2.5, 7.0, 1.0, 0.077372],
+            "plan": ["gold", "silver", None, "gold", "gold"],
         }
     )
     contrib = pd.DataFrame(
-        {"a": [2.0, -1.0, 0.5, 0.3], "b": [1.0, 0.0, -2.0, 0.0], "plan": [-0.5, 0.0, 0.1, 0.0]}
+        {
+            "a": [2.0, -1.0, 0.5, 0.3, 0.4],
+            "b": [1.0, 0.0, -2.0, 0.0, 0.9],
+            "plan": [-0.5, 0.0, 0.1, 0.0, -3.0],
+        }
     )
-    out = reasons_from_contributions(contrib, X, np.array([0.9, 0.1, 0.5, 0.6]), top=2)
+    out = reasons_from_contributions(contrib, X, np.array([0.9, 0.1, 0.5, 0.6, 0.7]), top=2)
     assert out["reasons_en"].tolist() == [
-        "a = 56.3333 raises the risk; b = 3 raises the risk",
-        "a = 1234570 lowers the risk",
-        "b = 7 lowers the risk; a = 0.000123457 raises the risk",
+        "a = 56.3 raises the risk; b = 3 raises the risk",
+        "no factor raises the risk",  # nothing raises this customer's risk
+        "a = 0.00012 raises the risk; plan = unknown raises the risk",
         "a = unknown raises the risk",
+        "b = 0.077 raises the risk; a = 706 raises the risk",
     ]
-    assert out["reasons_zh"].iloc[1] == "a为1234570，风险降低"
+    assert out["reasons_zh"].iloc[4] == "b为0.077，风险升高；a为706，风险升高"
     assert out["factors"].iloc[2] == [
-        {"feature": "b", "value": "7", "contribution": -2.0, "direction": "down"},
-        {"feature": "a", "value": "0.000123457", "contribution": 0.5, "direction": "up"},
+        {"feature": "a", "value": "0.00012", "contribution": 0.5, "direction": "up"},
+        {"feature": "plan", "value": "", "contribution": 0.1, "direction": "up"},
     ]
+    both = reasons_from_contributions(
+        contrib, X, np.array([0.9, 0.1, 0.5, 0.6, 0.7]), top=2, direction="both"
+    )
+    assert both["reasons_en"].iloc[1] == "a = 1234567 lowers the risk"
+    assert both["reasons_en"].iloc[2] == "b = 7 lowers the risk; a = 0.00012 raises the risk"

@@ -71,8 +71,28 @@ def test_outputs_have_the_documented_columns(two_months: tuple[Path, dict, dict]
     report = json.loads((run_dir / "model_report.json").read_text(encoding="utf-8"))
     for key in ("precision", "recall", "f1", "auc", "lift_at_threshold", "top_decile_lift", "brier"):
         assert key in report["holdout"]
-    assert report["rule"] == "balanced" and report["reliability"] and report["per_segment"]
+    assert report["rule"] == "seed_floors" and report["reliability"] and report["per_segment"]
+    assert report["reliability_population"] and report["evaluation"]["method"] == "cross_validation"
     assert set(summary["timings"]) == {name for name, _ in STEPS} | {"cards"}
+    # a reason says why the customer is flagged: never a factor that lowers the risk, never "100 %"
+    assert not potential["reasons_en"].str.contains("lowers the risk").any()
+    assert not potential["reasons_zh"].str.contains("风险降低").any()
+    assert not potential["reasons_en"].str.contains(r"risk 100 %|risk 0 %").any()
+    # nobody waiting for contact carries a proactive script (moved customers get the wait script)
+    from cxradar.care.rules import load_rules
+
+    rules = load_rules()
+    proactive = {r.script_en for r in rules.rules if r.strategy != "wait_for_contact"}
+    for month in ("2026-09", "2026-10"):
+        chosen = pd.read_parquet(run_dir / "care" / month / "care_selected.parquet")
+        pending = pd.read_parquet(run_dir / "care" / month / "pending_care.parquet")
+        waiting = chosen.loc[chosen["strategy"] == "wait_for_contact"]
+        assert len(waiting) and not waiting["script_en"].isin(proactive).any()
+        assert len(pending) and not pending["script_en"].isin(proactive).any()
+        remedied = chosen.loc[chosen["remedy"].notna()]
+        assert all(
+            rules.remedy_fits(c, ch) for c, ch in zip(remedied["remedy"], remedied["channel"], strict=True)
+        )
 
 
 @pytest.mark.slow
@@ -111,8 +131,9 @@ def test_evaluation_against_truth(simulated: Path, two_months: tuple[Path, dict,
     dissatisfied = truth.loc[truth["dissatisfied"], "msisdn"]
     # coverage recomputed by hand from the files
     assert result["coverage"] == pytest.approx(dissatisfied.isin(flagged).mean())
-    # the list finds the dissatisfied far better than a random sample would (floors are checked at 200k)
-    assert result["potential"]["lift"] > 2.0
+    # the list finds the dissatisfied far better than a random sample would: the seed's 3x against
+    # truth (3.8x here at 20,000 subscribers; the demo's 50,000 and 200k are in docs/identify.md)
+    assert result["potential"]["lift"] > 3.0
     assert result["coverage"] > 0.5
 
 

@@ -129,3 +129,35 @@ def test_errors_name_the_problem(operator: Path, tmp_path: Path) -> None:
         load_survey_tables(tmp_path)
     with pytest.raises(DataError, match="no answers in 2020-01"):
         build_survey_views(load_survey_tables(operator), "2020-01", with_csi=False)
+
+
+def test_every_touchpoint_column_is_named_and_labelled(
+    built: tuple[dict[str, pd.DataFrame], dict[str, object]],
+) -> None:
+    from cxradar.survey.labels import COLUMN_LABELS
+
+    columns = list(built[0]["touchpoints"].columns)
+    assert not [c for c in columns if c.endswith(("_x", "_y"))]  # no merge leftovers such as n_x / n_y
+    assert {"n", "n_importance"} <= set(columns)
+    unlabelled = [c for c in columns if c not in COLUMN_LABELS]
+    assert unlabelled == []
+
+
+def test_a_tick_means_met_everywhere(
+    built: tuple[dict[str, pd.DataFrame], dict[str, object]], operator: Path, tmp_path: Path
+) -> None:
+    views, summary = built
+    html = render_survey_html(views, summary)
+    assert "✔" not in html and "否 no" in html  # booleans such as "未达标 fcr_missed" are words
+    out = tmp_path / "r"
+    result = CliRunner().invoke(
+        cli, ["survey", "report", str(operator), "--month", MONTH, "--out", str(out), "--no-csi"]
+    )
+    assert result.exit_code == 0, result.output
+    missed = summary["complaints"]["fcr_missed"]  # type: ignore[index]
+    assert ("✗ missed 未达标" if missed else "✓ met 达标") in result.output
+    book = openpyxl.load_workbook(out / "survey_report.xlsx", read_only=True)
+    sheet = book["complaint_resolution"]
+    rows = list(sheet.iter_rows(values_only=True))
+    column = rows[1].index("fcr_missed")
+    assert {r[column] for r in rows[2:]} <= {"是 yes", "否 no"}

@@ -37,6 +37,7 @@ from cxradar.campaigns.uplift import XLearner, qini_coefficient, uplift_features
 from cxradar.care.assign import assign_care, flagged_customers
 from cxradar.care.io import read_dnd, read_table, write_json, write_parquet
 from cxradar.care.pending import deliver_from_contacts, expire_pending, make_pending, sync_care_actions
+from cxradar.care.plans import PlanCatalogue, load_plans
 from cxradar.care.policies import Policies, load_policies
 from cxradar.care.rules import RuleSet, apply_rules, load_rules
 from cxradar.errors import StateError
@@ -138,9 +139,12 @@ def assign_month(
         )
     rules = _settings(config, "rules", RuleSet, load_rules)
     policies = _settings(config, "policies", Policies, load_policies)
+    plans = _settings(config, "plans", PlanCatalogue, load_plans)
     seed = int(config.get("seed", 0))
     pool_path = run_dir / "pool.parquet"
-    subscribers = load_table(run_dir, data_dir, "subscribers", ["msisdn", "segment", "contact_complete"])
+    subscribers = load_table(
+        run_dir, data_dir, "subscribers", ["msisdn", "segment", "contact_complete", "plan"]
+    )
     flagged = flagged_customers(
         pd.read_parquet(potential_path),
         pd.read_parquet(pool_path) if pool_path.exists() else None,
@@ -167,7 +171,7 @@ def assign_month(
     dnd = read_dnd(Path(dnd_path)) if dnd_path else None
     assignment = assign_care(
         flagged, as_of=as_of, rules=rules, policies=policies, care_history=history,
-        contacts=contacts, dnd=dnd, priority=priority,
+        contacts=contacts, dnd=dnd, priority=priority, plans=plans,
     )  # fmt: skip
     out = run_dir / "care" / month
     write_parquet(assignment.selected, out / "care_selected.parquet")

@@ -3,7 +3,9 @@
 Every writer goes through :func:`cxradar.io.atomic_path` (a temporary file in the target folder,
 then ``os.replace``), so a crash never leaves a half-written file in place of a good one; every
 reader goes through :func:`cxradar.io.read_frame`, whose errors name the table, the file, the
-line and the fix.
+line and the fix. Every output gets the documented file mode (:data:`cxradar.io.OUTPUT_FILE_MODE`),
+so lists have the same mode as every other output. Excel lists have a frozen header row and
+filters on every column, so a call centre can sort and filter them as they are.
 """
 
 from __future__ import annotations
@@ -44,14 +46,17 @@ def write_csv_bom(df: pd.DataFrame, path: Path) -> Path:
 
 
 def write_excel(sheets: Mapping[str, pd.DataFrame], path: Path) -> Path:
-    """Write one Excel workbook (xlsxwriter), one sheet per entry (names cut to 31 characters)."""
+    """Write one Excel workbook (xlsxwriter), one sheet per entry (names cut to 31 characters), each
+    with a frozen header row and an autofilter over its columns."""
     with atomic_path(path) as tmp, pd.ExcelWriter(tmp, engine="xlsxwriter") as writer:
         for name, df in sheets.items():
             sheet = name[:31]
             df.to_excel(writer, sheet_name=sheet, index=False)
-            writer.sheets[sheet].freeze_panes(1, 0)
+            ws = writer.sheets[sheet]
+            ws.freeze_panes(1, 0)
+            ws.autofilter(0, 0, max(len(df), 1), max(len(df.columns) - 1, 0))
             for i, col in enumerate(df.columns):
-                writer.sheets[sheet].set_column(i, i, min(60, max(12, len(str(col)) + 2)))
+                ws.set_column(i, i, min(60, max(12, len(str(col)) + 2)))
     return Path(path)
 
 

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cxradar.care.rules import CHANNELS, STRATEGIES
+from cxradar.care.moved import move_to_wait
+from cxradar.care.rules import CHANNELS, STRATEGIES, RuleSet, load_rules
 from cxradar.config import Tree, check_keys, load_section, value
 from cxradar.errors import ConfigError, MissingColumnError
 
@@ -29,6 +30,8 @@ __all__ = [
     "policies_from_tree",
 ]
 
+INBOUND_CHANNELS = ("hall", "hotline")  # the customer comes to them: wait-for-contact care
+_LEGACY_QUIET = ("channels", "start", "end")  # quiet_hours: {channels: [...], start, end}, one window
 REASONS = {
     "dnd": ("on the do-not-disturb list", "在免打扰名单中"),
     "capacity": (
@@ -52,9 +55,7 @@ class Policies:
     count_contact_channels: tuple[str, ...]
     do_not_disturb: Path | None
     on_excluded: str
-    quiet_channels: tuple[str, ...]
-    quiet_start: time
-    quiet_end: time
+    quiet_hours: dict[str, tuple[time, time]]  # channel -> (start, end); channels not named have none
     capacity: dict[str, tuple[int | None, int | None]]
     campaign_days: int
     pending_expiry_days: int
@@ -62,20 +63,30 @@ class Policies:
     explicit_probability: float
     source: Path | None
 
+    def quiet_window(self, channel: str) -> tuple[time, time] | None:
+        """(start, end) of ``channel``'s quiet hours, or None when it has none."""
+        return self.quiet_hours.get(channel)
+
     def allowed_hours(self, channel: str) -> str:
-        """The window in which this channel may contact customers, e.g. '09:00-21:00'."""
-        if channel not in self.quiet_channels:
-            return "any"
-        return f"{self.quiet_end:%H:%M}-{self.quiet_start:%H:%M}"
+        """When this channel may act, e.g. '09:00-21:00' (outside its quiet hours); inbound channels
+        act when the customer comes in; other channels any time."""
+        window = self.quiet_window(channel)
+        if window is not None:
+            return f"{window[1]:%H:%M}-{window[0]:%H:%M}"
+        if channel in INBOUND_CHANNELS:
+            return "客户来电或到厅时 at the customer's next contact"
+        return "全天 any time"
 
     def is_quiet(self, at: pd.Timestamp, channel: str) -> bool:
-        """True when ``at`` falls in quiet hours for ``channel`` (no calls then)."""
-        if channel not in self.quiet_channels:
+        """True when ``at`` falls in quiet hours for ``channel`` (no contact then)."""
+        window = self.quiet_window(channel)
+        if window is None:
             return False
+        start, end = window
         t = at.time()
-        if self.quiet_start > self.quiet_end:  # spans midnight
-            return t >= self.quiet_start or t < self.quiet_end
-        return self.quiet_start <= t < self.quiet_end
+        if start > end:  # spans midnight
+            return t >= start or t < end
+        return start <= t < end
 
 
 _DOC = "docs/care.md#policies"
@@ -101,6 +112,43 @@ def _count(tree: Tree, key: str, allow_none: bool = False) -> int | None:
     return raw
 
 
+def _quiet_hours(quiet: Tree, channels: list[str]) -> dict[str, tuple[time, time]]:
+    """``quiet_hours`` per channel (``outbound: {start: "21:00", end: "09:00"}``; an open mapping:
+    a user file adds channels or removes one with ``null``). The older form of one window for
+    several channels (``{channels: [outbound], start: "21:00", end: "09:00"}``) still loads and
+    then replaces the shipped windows: only the channels it names have quiet hours."""
+    check_keys(quiet, {*channels, *_LEGACY_QUIET}, what="quiet_hours", fix=_DOC)
+    legacy = [k for k in quiet if k in _LEGACY_QUIET]
+    if legacy:
+        legacy_file = quiet.origin_of(legacy[0]).file
+        mixed = [
+            k
+            for k in quiet
+            if k not in _LEGACY_QUIET
+            and (
+                quiet.origin_of(k).file == legacy_file
+                or (
+                    isinstance(quiet[k], Tree)
+                    and any(quiet[k].origin_of(inner).file == legacy_file for inner in quiet[k])
+                )
+            )
+        ]
+        if mixed or set(legacy) != set(_LEGACY_QUIET):
+            raise ConfigError(
+                f"{quiet.where(legacy[0])}: quiet_hours mixes the per-channel form with "
+                f"'{', '.join(_LEGACY_QUIET)}' (or gives only some of them)",
+                fix='write one window per channel, e.g. quiet_hours: {outbound: {start: "21:00", end: "09:00"}}',
+            )
+        window = (_hhmm(quiet, "start"), _hhmm(quiet, "end"))
+        named = value(quiet, "channels", tuple[str, ...], choices=channels, fix=_DOC)
+        return dict.fromkeys(named, window)
+    windows: dict[str, tuple[time, time]] = {}
+    for ch, window in quiet.items():
+        check_keys(window, {"start", "end"}, what=f"quiet_hours.{ch}", fix=_DOC)
+        windows[ch] = (_hhmm(window, "start"), _hhmm(window, "end"))
+    return windows
+
+
 def policies_from_tree(data: Tree, source: Path | None = None) -> Policies:
     """Validated :class:`Policies` from the effective ``care.policies`` section; errors name file:line.
 
@@ -114,8 +162,7 @@ def policies_from_tree(data: Tree, source: Path | None = None) -> Policies:
         windows_raw, {k for k in windows_raw if str(k).isdigit()}, what="fatigue.windows (days)", fix=_DOC
     )
     windows = {int(days): int(_count(windows_raw, days) or 0) for days in windows_raw}
-    quiet = data["quiet_hours"]
-    check_keys(quiet, {"channels", "start", "end"}, what="quiet_hours", fix=_DOC)
+    quiet = _quiet_hours(data["quiet_hours"], channels)
     capacity_raw = data["capacity"]
     check_keys(capacity_raw, set(channels), what="capacity", fix=_DOC)
     capacity: dict[str, tuple[int | None, int | None]] = {}
@@ -138,9 +185,7 @@ def policies_from_tree(data: Tree, source: Path | None = None) -> Policies:
         ),
         do_not_disturb=dnd_path,
         on_excluded=on_excluded,
-        quiet_channels=value(quiet, "channels", tuple[str, ...], choices=channels, fix=_DOC),
-        quiet_start=_hhmm(quiet, "start"),
-        quiet_end=_hhmm(quiet, "end"),
+        quiet_hours=quiet,
         capacity=capacity,
         campaign_days=int(_count(data, "campaign_days") or 1),
         pending_expiry_days=int(_count(data, "pending_expiry_days") or 1),
@@ -246,13 +291,16 @@ def apply_policies(
     contacts: pd.DataFrame | None = None,
     dnd: pd.Series | None = None,
     priority: str = "risk",
+    rules: RuleSet | None = None,
 ) -> PolicyResult:
     """Apply do-not-disturb, fatigue and capacity to rule decisions; schedule over campaign days.
 
     Returns ``selected`` (the decisions kept, with expected_value, scheduled_day, scheduled_date,
     allowed_hours, policy_note_en/zh) and ``left_out`` (msisdn, reason, channel, expected_value,
     detail_en, detail_zh, fallback). With ``on_excluded: wait_for_contact`` a customer kept from
-    proactive care is moved to a pending-care flag (and listed in left_out with fallback set).
+    proactive care is moved to a pending-care flag (and listed in left_out with fallback set): its
+    strategy, channel, script and decision become those of ``rules.moved_to_wait`` (``rules``
+    defaults to the shipped rule file), keeping a targeted remedy the new channel can deliver.
     """
     as_of = pd.Timestamp(as_of)
     out = decided.copy()
@@ -316,14 +364,7 @@ def apply_policies(
         out["policy_note_en"] = _from_codes(reason, categories=notes_en)
         out["policy_note_zh"] = _from_codes(reason, categories=notes_zh)
         if excluded.any():
-            out["strategy"] = _from_codes(
-                np.where(excluded, wait, strategy_code), categories=list(STRATEGIES)
-            )
-            hotline = list(CHANNELS).index("hotline")
-            out["channel"] = _from_codes(np.where(excluded, hotline, channel_code), categories=list(CHANNELS))
-            for col in ("remedy", "remedy_action"):
-                if col in out.columns:
-                    out[col] = out[col].where(~excluded)
+            out = move_to_wait(out, excluded, reason, detail_en, detail_zh, rules or load_rules())
             if priority == "risk":
                 out["expected_value"] = np.where(
                     excluded, expected_value(out, policies, priority).to_numpy(), ev

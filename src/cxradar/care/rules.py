@@ -3,6 +3,12 @@
 A rule set is data (see the YAML's header and docs/care.md). :func:`apply_rules` is vectorised:
 each rule is one boolean mask over the table, and the first matching rule wins, so a million
 customers take well under a second per rule.
+
+Every remedy names the channels that can deliver it (``remedies.<cause>.channels``): a senior-agent
+callback cannot go out by SMS, a bill cannot be explained line by line in an app push. Loading
+refuses a rule whose channel cannot deliver a remedy it may give (:func:`remedy_channel_conflicts`),
+so a channel is never handed a decision it cannot carry out. ``moved_to_wait`` is the decision a
+customer gets when a policy (fatigue, do-not-disturb, capacity) keeps them from proactive care.
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ __all__ = [
     "CAUSES",
     "CHANNELS",
     "KINDS",
+    "SEGMENT_LABELS",
     "STRATEGIES",
     "CareRule",
+    "MovedToWait",
     "RuleSet",
     "apply_rules",
     "load_rules",
+    "remedy_channel_conflicts",
     "rules_from_tree",
 ]
 
@@ -52,10 +61,17 @@ _CONDITIONS: dict[str, tuple[Any, ...]] = {
     "value_tier": TIERS,
     "reachable": (True, False),
 }
-_TOP_FIELDS = {"version", "value_tiers", "remedies", "rules"}
+SEGMENT_LABELS = {
+    "high_end": ("high-end", "中高端"),
+    "data": ("data-heavy", "流量客户"),
+    "enterprise": ("government/enterprise", "政企客户"),
+    "mass": ("mass market", "大众客户"),
+}
+_TOP_FIELDS = {"version", "value_tiers", "remedies", "rules", "moved_to_wait"}
 _RULE_FIELDS = {"id", "when", "strategy", "remedy", "channel", "priority", "script", "reason"}
 _TEXT_FIELDS = {"en", "zh"}
-_REMEDY_FIELDS = {"action", "en", "zh"}
+_REMEDY_FIELDS = {"action", "en", "zh", "channels"}
+_MOVED_FIELDS = {"channel", "script", "remedy_script"}
 REMEDY_CAUSES = ("network", "billing", "service", "value")
 
 
@@ -79,6 +95,22 @@ class CareRule:
     reason_zh: str
     remedy: str | None = None  # a cause, or "cause" = the customer's own cause
     line: int = 0
+    origin: str = ""  # file:line of the rule (the user's file or the shipped one)
+
+
+@dataclass(frozen=True)
+class MovedToWait:
+    """The decision for a customer a policy keeps from proactive care: wait for the next contact.
+
+    ``remedy_script`` (with ``{remedy}``, the remedy's sentence) is used when the customer's rule
+    decided a targeted remedy that ``channel`` can deliver; otherwise ``script``.
+    """
+
+    channel: str
+    script_en: str
+    script_zh: str
+    remedy_script_en: str
+    remedy_script_zh: str
 
 
 @dataclass(frozen=True)
@@ -88,7 +120,17 @@ class RuleSet:
     rules: tuple[CareRule, ...]
     value_tiers: dict[str, float]
     remedies: dict[str, dict[str, str]]
+    remedy_channels: dict[str, tuple[str, ...]]  # cause -> the channels that can deliver its remedy
+    moved_to_wait: MovedToWait
     source: Path | None = None
+
+    def remedy_fits_channels(self, remedy: str) -> tuple[str, ...]:
+        """The channels that can deliver ``remedy`` (a cause name)."""
+        return self.remedy_channels.get(remedy, ())
+
+    def remedy_fits(self, remedy: str, channel: str) -> bool:
+        """True when ``channel`` can deliver ``remedy`` (a cause name)."""
+        return channel in self.remedy_fits_channels(remedy)
 
     def tier_of(self, value: pd.Series) -> pd.Series:
         """Value tier (high/medium/low) of monthly values; missing value counts as low."""
@@ -128,11 +170,11 @@ def _rule(raw: Any, index: int) -> CareRule:
     when_raw = raw["when"] or Tree(origin=raw.origin_of("when"))
     check_keys(when_raw, set(_CONDITIONS), what=f"{where} when", fix=_DOC)
     when: dict[str, tuple[Any, ...]] = {}
-    for field, value in when_raw.items():
+    for name, value in when_raw.items():
         values = tuple(value) if isinstance(value, list) else (value,)
         for v in values:
-            _choice(v, _CONDITIONS[field], when_raw.origin_of(field), f"{field} value")
-        when[field] = values
+            _choice(v, _CONDITIONS[name], when_raw.origin_of(name), f"{name} value")
+        when[name] = values
     strategy = _choice(raw["strategy"], STRATEGIES, raw.origin_of("strategy"), "strategy")
     channel = _choice(raw["channel"], CHANNELS, raw.origin_of("channel"), "channel")
     remedy = raw.get("remedy")
@@ -158,12 +200,77 @@ def _rule(raw: Any, index: int) -> CareRule:
     return CareRule(
         id=str(raw["id"]), when=when, strategy=strategy, channel=channel, priority=priority,
         script_en=script_en, script_zh=script_zh, reason_en=reason_en, reason_zh=reason_zh,
-        remedy=remedy, line=raw.line,
+        remedy=remedy, line=raw.line, origin=str(raw.origin),
     )  # fmt: skip
 
 
+def _remedy_channels(entry: Any, cause: str) -> tuple[str, ...]:
+    if "channels" not in entry:
+        raise ConfigError(
+            f"{entry.origin}: remedies.{cause} has no 'channels'",
+            fix="list the channels that can deliver it, e.g. channels: [outbound, hall, hotline]",
+        )
+    raw = entry["channels"]
+    values = tuple(raw) if isinstance(raw, list) else (raw,)
+    for channel in values:
+        _choice(channel, CHANNELS, entry.origin_of("channels"), f"remedies.{cause}.channels value")
+    return values
+
+
+def _moved_to_wait(raw: Any) -> MovedToWait:
+    check_keys(raw, _MOVED_FIELDS, what="moved_to_wait", fix=_DOC)
+    for needed in sorted(_MOVED_FIELDS):
+        if needed not in raw:
+            raise ConfigError(
+                f"{raw.origin}: moved_to_wait has no '{needed}'",
+                fix="restore it from the shipped conf/care/rules.yaml",
+            )
+    channel = _choice(raw["channel"], CHANNELS, raw.origin_of("channel"), "channel")
+    script = _text(raw["script"], "moved_to_wait script")
+    remedy_script = _text(raw["remedy_script"], "moved_to_wait remedy_script")
+    for text in remedy_script:
+        if "{remedy}" not in text:
+            raise ConfigError(
+                f"{raw.origin_of('remedy_script')}: moved_to_wait remedy_script {text!r} has no '{{remedy}}'",
+                fix="put {remedy} where the remedy's sentence goes",
+            )
+    return MovedToWait(channel, script[0], script[1], remedy_script[0], remedy_script[1])
+
+
+def _causes_of(rule: CareRule) -> tuple[str, ...]:
+    """The remedies a rule can give: its own, or (remedy: cause) every cause it can match."""
+    if rule.remedy is None:
+        return ()
+    if rule.remedy != "cause":
+        return (rule.remedy,)
+    causes = rule.when.get("cause", CAUSES)
+    return tuple(dict.fromkeys("service" if c not in REMEDY_CAUSES else c for c in causes))
+
+
+def remedy_channel_conflicts(rules: RuleSet) -> list[str]:
+    """Every (rule, remedy) whose channel cannot deliver the remedy, as sentences; [] when all fit.
+
+    A rule with ``remedy: cause`` gives the remedy of every cause its ``when`` can match (an unknown
+    cause gets ``service``), so each of those must fit the rule's channel."""
+    problems = []
+    for rule in rules.rules:
+        for cause in _causes_of(rule):
+            if not rules.remedy_fits(cause, rule.channel):
+                action = rules.remedies[cause]["action"]
+                where = rule.origin or f"{rules.source}:{rule.line}"
+                problems.append(
+                    f"{where}: rule '{rule.id}' gives the remedy '{action}' ({cause}) by "
+                    f"{rule.channel}, which cannot deliver it (remedies.{cause}.channels: "
+                    f"{', '.join(rules.remedy_fits_channels(cause))})"
+                )
+    return problems
+
+
 def rules_from_tree(data: Tree, source: Path | None = None) -> RuleSet:
-    """A validated :class:`RuleSet` from the effective ``care.rules`` section; errors name file:line."""
+    """A validated :class:`RuleSet` from the effective ``care.rules`` section; errors name file:line.
+
+    Besides the names and values, a rule's channel must be able to deliver every remedy the
+    rule can give (see :func:`remedy_channel_conflicts`)."""
     check_keys(data, _TOP_FIELDS, what="the rule file", fix=_DOC)
     tiers = data.get("value_tiers") or Tree(origin=data.origin)
     check_keys(tiers, {"high", "medium"}, what="value_tiers", fix=_DOC)
@@ -174,6 +281,7 @@ def rules_from_tree(data: Tree, source: Path | None = None) -> RuleSet:
     remedies_raw = data.get("remedies") or Tree(origin=data.origin)
     check_keys(remedies_raw, set(REMEDY_CAUSES), what="remedies", fix=_DOC)
     remedies: dict[str, dict[str, str]] = {}
+    channels: dict[str, tuple[str, ...]] = {}
     for cause in REMEDY_CAUSES:
         if cause not in remedies_raw:
             raise ConfigError(
@@ -182,6 +290,7 @@ def rules_from_tree(data: Tree, source: Path | None = None) -> RuleSet:
         entry = remedies_raw[cause]
         check_keys(entry, _REMEDY_FIELDS, what=f"remedies.{cause}", fix=_DOC)
         remedies[cause] = {k: str(entry[k]) for k in ("action", "en", "zh")}
+        channels[cause] = _remedy_channels(entry, cause)
     raw_rules = data.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
         raise ConfigError(f"{data.where('rules')}: 'rules' must be a non-empty list", fix=_DOC)
@@ -199,9 +308,22 @@ def rules_from_tree(data: Tree, source: Path | None = None) -> RuleSet:
             f"{raw_rules[-1].origin}: the last rule '{rules[-1].id}' must match everyone (when: {{}})",
             fix="end the file with a catch-all rule, e.g. wait_for_contact",
         )
-    return RuleSet(
-        rules=rules, value_tiers={k: float(v) for k, v in tiers.items()}, remedies=remedies, source=source
+    ruleset = RuleSet(
+        rules=rules,
+        value_tiers={k: float(v) for k, v in tiers.items()},
+        remedies=remedies,
+        remedy_channels=channels,
+        moved_to_wait=_moved_to_wait(data.get("moved_to_wait")),
+        source=source,
     )
+    conflicts = remedy_channel_conflicts(ruleset)
+    if conflicts:
+        raise ConfigError(
+            conflicts[0] + (f" (and {len(conflicts) - 1} more)" if len(conflicts) > 1 else ""),
+            fix="give the rule a channel that can deliver the remedy, narrow its 'when: cause', "
+            "or add the channel to the remedy's 'channels' (docs/care.md#rules)",
+        )
+    return ruleset
 
 
 def load_rules(path: Path | None = None) -> RuleSet:
@@ -220,7 +342,8 @@ def apply_rules(flagged: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
 
     ``flagged`` needs msisdn, kinds (';'-joined), cause, segment, value; ``contact_complete``
     is optional (missing = reachable). Returns a copy with value_tier, reachable, rule_id,
-    strategy, channel, remedy, remedy_action, script_en/zh, priority and decision_en/zh added.
+    strategy, channel, remedy, remedy_action, remedy_en/zh (the remedy's sentence), script_en/zh,
+    priority, rule_reason_en/zh and decision_en/zh added.
     """
     needed = ["msisdn", "kinds", "cause", "segment", "value"]
     missing = [c for c in needed if c not in flagged.columns]
@@ -246,11 +369,11 @@ def apply_rules(flagged: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     chosen = np.full(n, -1, dtype=np.int64)
     for index, rule in enumerate(rules.rules):
         mask = chosen < 0
-        for field, values in rule.when.items():
-            if field == "kind":
+        for name, values in rule.when.items():
+            if name == "kind":
                 mask &= np.logical_or.reduce([kind_masks[v] for v in values])
             else:
-                mask &= np.isin(columns[field], np.array(values, dtype=object))
+                mask &= np.isin(columns[name], np.array(values, dtype=object))
         chosen[mask] = index
     # the catch-all last rule guarantees chosen >= 0 for every row
 
@@ -280,6 +403,11 @@ def apply_rules(flagged: pd.DataFrame, rules: RuleSet) -> pd.DataFrame:
     out["remedy"] = _from_codes(remedy_code, categories=list(REMEDY_CAUSES))
     actions = [rules.remedies[c]["action"] for c in REMEDY_CAUSES]
     out["remedy_action"] = _from_codes(remedy_code, categories=actions)
+    for lang in ("en", "zh"):  # the remedy's sentence and the rule's reason, for lists and policies
+        out[f"remedy_{lang}"] = _from_codes(
+            remedy_code, categories=[rules.remedies[c][lang] for c in REMEDY_CAUSES]
+        )
+        out[f"rule_reason_{lang}"] = pick([getattr(r, f"reason_{lang}") for r in rules.rules])
     # Decision sentences: one per (rule, remedy) pair.
     sentences_en: list[str] = []
     sentences_zh: list[str] = []

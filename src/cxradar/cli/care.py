@@ -23,11 +23,14 @@ def care() -> None:
     The monthly order (after 'cxradar run' wrote potential_dissatisfied.parquet and pool.parquet):
       cxradar care assign RUN_DIR --month 2026-10 --data DATA_DIR
       cxradar campaign design RUN_DIR --month 2026-10
-      cxradar care lists RUN_DIR --month 2026-10 --out lists/
+      cxradar care lists RUN_DIR --month 2026-10 --out lists/ --dial-token --key-file list.key
+    An outbound dialer resolves the lists' tokens with the same key:
+      cxradar care tokens RUN_DIR --month 2026-10 --key-file list.key --out tokens.csv
     Channels ask for, and record, wait-for-contact (守株待兔) care:
       cxradar care pending RUN_DIR --msisdn 13812345678
       cxradar care deliver RUN_DIR --msisdn 13812345678 --channel hall
-    Rules: conf/care/rules.yaml; policies: conf/care/policies.yaml (docs/care.md).
+    Rules: conf/care/rules.yaml; policies: conf/care/policies.yaml; plans: conf/care/plans.yaml
+    (docs/care.md).
     """
 
 
@@ -52,6 +55,11 @@ def care() -> None:
     help="Policy file (default conf/care/policies.yaml).",
 )
 @click.option(
+    "--plans",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Tariff plan catalogue for the better-fitting-plan remedy (default conf/care/plans.yaml).",
+)
+@click.option(
     "--dnd",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Do-not-disturb list: one msisdn a line, or CSV/Parquet.",
@@ -70,6 +78,7 @@ def assign(
     data_dir: Path,
     rules: Path | None,
     policies: Path | None,
+    plans: Path | None,
     dnd: Path | None,
     priority: str,
     seed: int,
@@ -83,7 +92,14 @@ def assign(
     """
     from cxradar.campaigns.step import assign_month
 
-    config = {"rules": rules, "policies": policies, "dnd": dnd, "priority": priority, "seed": seed}
+    config = {
+        "rules": rules,
+        "policies": policies,
+        "plans": plans,
+        "dnd": dnd,
+        "priority": priority,
+        "seed": seed,
+    }
     with progress() as bar:
         task = bar.add_task("assigning care", total=1)
         summary = assign_month(run_dir, data_dir, month, config)
@@ -100,14 +116,36 @@ def _print_counts(title: str, summary: dict[str, Any]) -> None:
     table = Table(title=title)
     table.add_column("what 项目")
     table.add_column("value 数量", justify="right")
-    for key in ("flagged", "selected", "left_out", "moved_to_wait_for_contact"):
-        table.add_row(key, f"{summary.get(key, 0):,}")
-    for group in ("by_strategy", "by_channel", "left_out_by_reason"):
+    labels = {
+        "flagged": "flagged 待关怀",
+        "selected": "get care 获得关怀",
+        "moved_to_wait_for_contact": "  of them moved to wait-for-contact 改为守株待兔",
+        "left_out": "without care 未关怀",
+    }
+    for key, label in labels.items():
+        table.add_row(label, f"{summary.get(key, 0):,}")
+    for group in ("by_strategy", "by_channel", "moved_by_reason", "left_out_by_reason"):
         for k, v in summary.get(group, {}).items():
             table.add_row(f"{group}: {k}", f"{v:,}")
     console.print(table)
     if summary.get("note"):
         console.print(f"[yellow]{summary['note']}[/yellow]")
+
+
+def _list_key(key_file: Path | None, salt: str) -> str:
+    """The HMAC key for hashes and dial tokens: --key-file, else CXRADAR_LIST_KEY, else --salt."""
+    import os
+
+    if key_file is not None:
+        return key_file.read_text(encoding="utf-8").strip()
+    return os.environ.get("CXRADAR_LIST_KEY", "") or salt
+
+
+_KEY_FILE = click.option(
+    "--key-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="File holding the secret key for --ids hash and --dial-token (or set CXRADAR_LIST_KEY).",
+)
 
 
 @care.command("lists")
@@ -126,25 +164,56 @@ def _print_counts(title: str, summary: dict[str, Any]) -> None:
     type=click.Choice(["mask", "hash", "plain"]),
     default="mask",
     show_default=True,
-    help="msisdn as 138****1234 (mask), HMAC-SHA256 keyed by --salt (hash), or as is (plain, stays inside).",
+    help="msisdn column as 138****1234 (mask), keyed HMAC-SHA256 (hash), or as is (plain, stays inside).",
 )
-@click.option("--salt", default="", help="Secret key for --ids hash (share it with the channel).")
+@click.option(
+    "--plain-for",
+    "plain_for",
+    multiple=True,
+    type=click.Choice(["outbound", "sms", "app", "hall", "hotline"]),
+    help="Give these channels' lists the full number to dial (lists for a dialer inside the "
+    "system; repeat for several). The msisdn column stays masked.",
+)
+@click.option(
+    "--dial-token",
+    is_flag=True,
+    help="Add a keyed token per row that the dialer resolves to the number with the same key "
+    "('cxradar care tokens'); needs --key-file or CXRADAR_LIST_KEY.",
+)
+@_KEY_FILE
+@click.option("--salt", default="", help="The key for --ids hash on the command line (prefer --key-file).")
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx", "both"]), default="both", show_default=True
 )
-def lists(run_dir: Path, month: str, out_dir: Path, id_mode: str, salt: str, fmt: str) -> None:
+def lists(
+    run_dir: Path,
+    month: str,
+    out_dir: Path,
+    id_mode: str,
+    plain_for: tuple[str, ...],
+    dial_token: bool,
+    key_file: Path | None,
+    salt: str,
+    fmt: str,
+) -> None:
     """Write one list per channel and day for the campaign's treatment group.
 
     \b
-    Example:  cxradar care lists runs/ --month 2026-10 --out lists/ --ids hash --salt s3cret
-    Writes OUT/YYYY-MM-DD/CHANNEL.csv (UTF-8 with BOM, opens in Excel) and/or .xlsx, with the script,
-    the reasons and the decision in Chinese and English. The control group is never listed.
+    Example:  cxradar care lists runs/ --month 2026-10 --out lists/ --dial-token --key-file list.key
+              cxradar care lists runs/ --month 2026-10 --out inside/ --plain-for outbound
+    Writes OUT/YYYY-MM-DD/CHANNEL.csv (UTF-8 with BOM, opens in Excel) and/or .xlsx (frozen header,
+    filters), with the segment and remedy in Chinese and English, the allowed hours, the suggested
+    plan and its saving where the remedy promises one, the script, the reasons and the decision.
+    Numbers are masked; the control group is never listed. Files get the documented output mode.
     """
     from cxradar.care.io import read_table, write_csv_bom, write_excel
     from cxradar.care.lists import channel_lists
 
+    key = _list_key(key_file, salt)
     plan = read_table(run_dir / "care" / month / "care_plan.parquet")
-    split = channel_lists(plan, id_mode=id_mode, salt=salt)
+    split = channel_lists(
+        plan, id_mode=id_mode, salt=key, plain_for=plain_for, token_key=key if dial_token else None
+    )
     with progress() as bar:
         task = bar.add_task("writing lists", total=len(split))
         for (channel, day), table in split.items():
@@ -154,6 +223,42 @@ def lists(run_dir: Path, month: str, out_dir: Path, id_mode: str, salt: str, fmt
                 write_excel({f"{channel} {day}": table}, out_dir / day / f"{channel}.xlsx")
             bar.update(task, advance=1)
     console.print(f"Wrote {len(split)} lists ({sum(len(t) for t in split.values()):,} rows) to {out_dir}")
+
+
+@care.command("tokens")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@_MONTH
+@_KEY_FILE
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="CSV to write: dial_token, msisdn (keep it inside the dialer's system).",
+)
+def tokens(run_dir: Path, month: str, key_file: Path | None, out: Path) -> None:
+    """Resolve dial tokens: the token -> number table of the month's treatment group, for the dialer.
+
+    \b
+    Example:  cxradar care tokens runs/ --month 2026-10 --key-file list.key --out dialer/tokens.csv
+    Writes OUT (CSV with BOM: dial_token, msisdn), using the same key as 'cxradar care lists
+    --dial-token'. It holds full numbers: it is for the dialer inside the system, not for lists
+    that leave it.
+    """
+    import pandas as pd
+
+    from cxradar.care.io import read_table, write_csv_bom
+    from cxradar.errors import ConfigError
+    from cxradar.msisdn import dial_token
+
+    key = _list_key(key_file, "")
+    if not key:
+        raise ConfigError("resolving tokens needs the key they were made with", fix="pass --key-file FILE")
+    plan = read_table(run_dir / "care" / month / "care_plan.parquet")
+    treated = plan.loc[plan["group"].eq("treatment"), "msisdn"].astype("string").drop_duplicates()
+    table = pd.DataFrame({"dial_token": dial_token(treated, key).to_numpy(), "msisdn": treated.to_numpy()})
+    write_csv_bom(table, out)
+    console.print(f"Wrote {len(table):,} tokens to {out}")
 
 
 def _pending_files(run_dir: Path) -> list[Path]:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import click
 
+from cxradar.config import SECTIONS
+
 __all__ = ["config"]
 
-_SECTIONS = ("identify", "care.rules", "care.policies", "campaign", "churn", "survey", "models", "simulator")
+_SECTIONS = tuple(SECTIONS)  # every settings section, in the order of cxradar.config.SECTIONS
 
 
 @click.group("config")

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cxradar.cli._common import console, progress
-from cxradar.errors import DataError, UnreadableFileError
+from cxradar.cli._common import console, err_console, progress
+from cxradar.errors import DataError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,27 +42,18 @@ HEADLINE = [
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV or Parquet table through :func:`cxradar.io.read_frame` (encoding checked over the
-    whole file, a bad line named; numbers typed, blank and null tokens missing)."""
-    if path.is_dir() and path.suffix.lower() not in (".parquet", ".pq"):
-        raise UnreadableFileError(
-            f"table '{path}' is a folder", fix="pass the path of a .csv or .parquet file"
-        )
-    from cxradar.io import read_frame
+    whole file; numbers typed, blank and null tokens missing). CSV records with the wrong number of
+    fields are left out with a warning naming the first one (see :mod:`cxradar.cli.model_io`)."""
+    from cxradar.cli.model_io import read_flat_table
 
-    return read_frame(path, table=path.stem, fix="pass the path of a .csv or .parquet file")
+    read = read_flat_table(path)
+    if read.rejected:
+        err_console.print(f"[yellow]{read.warning()}[/yellow]")
+    return read.frame
 
 
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split(",") if v.strip()]
-
-
-def _write_atomic(frame: pd.DataFrame, out: Path) -> None:
-    from cxradar.io import atomic_write_csv, atomic_write_parquet
-
-    if out.suffix.lower() == ".csv":
-        atomic_write_csv(frame, out, bom=False)
-    else:
-        atomic_write_parquet(frame, out)
 
 
 _table_arg = click.argument("table", type=click.Path(path_type=Path))
@@ -206,7 +197,9 @@ def fit(
         source=str(table),
     )
     fitted = _model(kind, seed).fit(flat.X, flat.y)
-    save_model(fitted, out)
+    save_model(
+        fitted, out, training={"target": target, "positive": positive, "id": id_column, "rows": len(flat.y)}
+    )
     console.print(
         f"[green]Saved {kind} model to {out}[/green] ({len(flat.y)} rows, threshold {fitted.threshold_:.4f})"
     )
@@ -223,44 +216,90 @@ def fit(
 @click.argument("model_file", type=click.Path(path_type=Path))
 @_table_arg
 @_id
-@click.option("--top", default=3, show_default=True, help="Reasons per row.")
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="Output .parquet or .csv.")
-def score(model_file: Path, table: Path, id_column: str | None, top: int, out: Path) -> None:
+@click.option("--top", default=3, show_default=True, help="Reasons per row (factors that raise the risk).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Output file: .parquet, .csv (UTF-8 with BOM, opens in Excel) or .xlsx (Excel).",
+)
+@click.option(
+    "--target",
+    default=None,
+    help="Label column of a labelled table: also print and write metrics (default: the column the "
+    "model was fitted on, when the table has it).",
+)
+@click.option("--positive", default=None, help="The value of --target that is the positive class.")
+def score(
+    model_file: Path,
+    table: Path,
+    id_column: str | None,
+    top: int,
+    out: Path,
+    target: str | None,
+    positive: str | None,
+) -> None:
     """Score a table with a saved model: probability, flag and top reasons (en + zh) per row.
 
     \b
     Example:
-      cxradar model score churn.json telco.csv --id customerID --out scores.parquet
-    Writes --out with columns id, probability, flag, reasons_en, reasons_zh.
+      cxradar model score churn.json telco.csv --id customerID --out scores.xlsx
+    Writes --out with the id column (under its own name; 'row' = the 1-based row number without
+    --id), probability, flag, reasons_en, reasons_zh. CSV records with the wrong number of fields
+    are not scored: they are listed in OUT.rejected.csv. A labelled table (--target, or the model's
+    own target column) also gets precision, recall, lift, AUC and Brier in OUT.metrics.json.
     """
     import pandas as pd
+    from rich.table import Table
 
-    from cxradar.io import guard_output
-    from cxradar.models import explain, load_model
+    from cxradar.cli.model_io import read_flat_table, write_rejected, write_scores
+    from cxradar.io import atomic_write_json, guard_output
+    from cxradar.models import coerce_numeric_text, explain, load_model, parse_target, score_metrics
 
     guard_output(out, [model_file, table])
     fitted = load_model(model_file)
-    frame = read_table(table)
-    from cxradar.models import coerce_numeric_text
+    read = read_flat_table(table)
+    frame = read.frame
 
     if id_column is not None and id_column not in frame.columns:
         raise DataError(
             f"{table}: --id column '{id_column}' not found", fix="pass --id with an existing column"
         )
+    id_name = id_column or "row"
     ids = frame[id_column].astype(str) if id_column else pd.Series(range(1, len(frame) + 1)).astype(str)
     X = coerce_numeric_text(frame[[c for c in fitted.feature_names_in_ if c in frame.columns]])
     reasons = explain(fitted, X, top=top, structured=False)
     result = pd.DataFrame(
         {
-            "id": ids.to_numpy(),
+            id_name: ids.to_numpy(),
             "probability": reasons["probability"].to_numpy(),
             "flag": (reasons["probability"] >= fitted.threshold_).to_numpy(),
             "reasons_en": reasons["reasons_en"].to_numpy(),
             "reasons_zh": reasons["reasons_zh"].to_numpy(),
         }
     )
-    _write_atomic(result, out)
-    console.print(f"[green]Scored {len(result)} rows → {out}[/green] ({int(result['flag'].sum())} flagged)")
+    write_scores(result, out)
+    console.print(
+        f"[green]Scored {len(result):,} rows → {out}[/green] ({int(result['flag'].sum()):,} flagged)"
+    )
+    if read.rejected:
+        written = write_rejected(read.rejected, out)
+        err_console.print(f"[yellow]{read.warning()} They are in {written}.[/yellow]")
+    training = getattr(fitted, "training_", None) or {}
+    label = target or (training.get("target") if training.get("target") in frame.columns else None)
+    if label:
+        y, column = parse_target(frame, label, positive or training.get("positive"), str(table))
+        metrics = score_metrics(y, result["probability"].to_numpy(), fitted.threshold_)
+        metrics_file = out.with_name(out.stem + ".metrics.json")
+        atomic_write_json({"target": column, **metrics}, metrics_file)
+        grid = Table(title=f"against {column} 对照标签 ({len(y):,} rows)")
+        grid.add_column("metric 指标")
+        grid.add_column("value 数值", justify="right")
+        for key in ("precision", "recall", "f1", "lift_at_threshold", "auc", "brier", "positive_rate"):
+            grid.add_row(key, f"{metrics[key]:.4f}")
+        console.print(grid)
+        console.print(f"Wrote {metrics_file}")
 
 
 @model.command("export-sql")

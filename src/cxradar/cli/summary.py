@@ -22,6 +22,30 @@ def _num(value: Any, digits: int = 2) -> str:
     return "—" if value is None else f"{float(value):.{digits}f}"
 
 
+SEED_FLOORS = {"precision": 0.60, "recall": 0.60, "lift": 3.0}  # docs/PRODUCT.md, the seed's figures
+
+
+def _against(value: Any, floor: float, text: str) -> str:
+    """``0.63 (seed >= 0.60 ✓)``: ✓ means the floor is met, ✗ that it is missed."""
+    if value is None:
+        return "—"
+    mark = "✓ met" if float(value) >= floor else "✗ missed"
+    return f"{text} (seed ≥ {floor:g} {mark})"
+
+
+def _model_figures(held: dict[str, Any], population: dict[str, Any] | None, floors: Any) -> str:
+    """Precision, recall (respondents the model did not see), the survey-weighted lift over random
+    sampling of customers (the seed's 3x) and AUC, each next to the seed's floor."""
+    f = {**SEED_FLOORS, **(floors or {})}
+    lift = (population or {}).get("lift_over_random")
+    return (
+        f"precision {_against(held.get('precision'), f['precision'], _num(held.get('precision')))}, "
+        f"recall {_against(held.get('recall'), f['recall'], _num(held.get('recall')))}, "
+        f"lift over random {_against(lift, f['lift'], _num(lift) + 'x')} (survey-weighted; "
+        f"unweighted {_num(held.get('lift_at_threshold'))}x), AUC {_num(held.get('auc'), 3)}"
+    )
+
+
 def print_validation(summary: dict[str, Any]) -> None:
     from rich.table import Table
 
@@ -59,10 +83,11 @@ def print_pool_and_potential(summary: dict[str, Any]) -> None:
         table.add_row(f"{info['en']}\n{info['zh']}", f"{info['count']:,}", text, end_section=True)
     console.print(table)
     model = summary["model"]
+    evaluation = (model.get("evaluation") or {}).get("text", "held-out respondents")
     console.print(
-        f"[bold]Model[/] {model['kind']} on held-out respondents: precision {_num(model['precision'])}, "
-        f"recall {_num(model['recall'])}, AUC {_num(model['auc'], 3)}, lift {_num(model['lift_at_threshold'])}x "
-        f"(threshold {_num(model['threshold'], 3)}: {model['rule']})"
+        f"[bold]Model[/] {model['kind']} ({evaluation}): "
+        + _model_figures(model, model.get("population"), model.get("seed_floors"))
+        + f"; threshold {_num(model['threshold'], 3)}: {model['rule']}"
     )
 
 
@@ -95,10 +120,17 @@ def print_survey(summary: dict[str, Any]) -> None:
 def print_care(summary: dict[str, Any]) -> None:
     care = summary.get("care")
     if care:
+        moved = care.get("moved_to_wait_for_contact", 0)
+        moved_text = (
+            f", {moved:,} of them moved to wait-for-contact {care.get('moved_by_reason', {})}"
+            if moved
+            else ""
+        )
         console.print(
-            f"[bold]Care 关怀[/]: {care.get('selected', 0):,} of {care.get('flagged', 0):,} flagged assigned "
-            f"{care.get('by_strategy', {})}; {care.get('left_out', 0):,} left out "
-            f"{care.get('left_out_by_reason', {})}; campaign {care.get('campaign', '—')}: "
+            f"[bold]Care 关怀[/]: {care.get('selected', 0):,} of {care.get('flagged', 0):,} flagged get care "
+            f"{care.get('by_strategy', {})}{moved_text}; {care.get('left_out', 0):,} without care"
+            + (f" {care['left_out_by_reason']}" if care.get("left_out_by_reason") else "")
+            + f"; campaign {care.get('campaign', '—')}: "
             f"{care.get('n_treatment', 0):,} treatment / {care.get('n_control', 0):,} control"
         )
     campaign = summary.get("campaign_evaluation")
@@ -199,10 +231,15 @@ def print_evaluation(result: dict[str, Any]) -> None:
         )
     console.print(table)
     hold = result["model_holdout"]
+    floors = {**SEED_FLOORS, **(result.get("seed_floors") or {})}
     console.print(
         f"[bold]Coverage 覆盖率[/]: {result['coverage']:.1%} of all truly dissatisfied (seed: 61.7 %)"
     )
+    lift = result["potential"]["lift"]
     console.print(
-        f"Model on held-out respondents: precision {_num(hold['precision'])}, recall {_num(hold['recall'])}, "
-        f"lift {_num(hold['lift_at_threshold'])}x, AUC {_num(hold['auc'], 3)}"
+        f"Potential list against truth: lift over random {_against(lift, floors['lift'], _num(lift) + 'x')}"
+    )
+    console.print(
+        "Model on respondents it did not see: "
+        + _model_figures(hold, result.get("model_holdout_population"), floors)
     )

@@ -59,7 +59,7 @@ def _print_headline(summary: dict[str, Any], out: Path) -> None:
         )
     comp = summary.get("complaints")
     if comp:
-        flag = " ✗" if comp["fcr_missed"] else " ✓"
+        flag = " ✗ missed 未达标" if comp["fcr_missed"] else " ✓ met 达标"
         table.add_row(
             "一次解决率 first-contact resolution",
             f"{_pct(comp['fcr'])} / target {_pct(comp['fcr_target'])}{flag}",

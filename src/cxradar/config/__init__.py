@@ -79,7 +79,10 @@ SECTIONS: dict[str, Section] = {
         "docs/identify.md",
     ),
     "care.rules": Section("care/rules.yaml", (), "docs/care.md#rules"),
-    "care.policies": Section("care/policies.yaml", ("fatigue.windows",), "docs/care.md#policies"),
+    "care.policies": Section(
+        "care/policies.yaml", ("fatigue.windows", "quiet_hours"), "docs/care.md#policies"
+    ),
+    "care.plans": Section("care/plans.yaml", ("families", "families.*"), "docs/care.md#plans"),
     "campaign": Section("care/campaign.yaml", ("cost_per_action", "remedy_cost"), "docs/care.md#campaigns"),
     "churn": Section(
         "churn.yaml",

@@ -28,11 +28,12 @@ effective setting with the file and line it came from.
 ## How a user file is merged
 
 - **A run configuration** (`cxradar run --config FILE`) holds one section per step, each with the
-  layout of its shipped file: `identify:` (conf/identify.yaml), `care:` with `rules:` and
-  `policies:` (conf/care/rules.yaml, conf/care/policies.yaml), `campaign:` (conf/care/campaign.yaml),
+  layout of its shipped file: `identify:` (conf/identify.yaml), `care:` with `rules:`,
+  `policies:` and `plans:` (conf/care/rules.yaml, conf/care/policies.yaml, conf/care/plans.yaml),
+  `campaign:` (conf/care/campaign.yaml),
   `churn:` (conf/churn.yaml), `survey:` (conf/survey.yaml) and `models:` (conf/models.yaml).
   The commands of one step take that step's file directly (`cxradar churn train --config`,
-  `cxradar care assign --rules/--policies`, `cxradar campaign design --config`,
+  `cxradar care assign --rules/--policies/--plans`, `cxradar campaign design --config`,
   `cxradar survey report --config`, `cxradar staff report --config`, `cxradar simulate --params`).
 - A mapping merges key by key; a list or a plain value replaces the shipped one (a user's
   `rules:` list replaces all the shipped care rules).

@@ -26,7 +26,13 @@ import pyarrow.parquet as pq
 
 from cxradar.contract.schema import TableContract, load_contracts
 from cxradar.engine.base import Engine, ShardInput, ShardStep, StepCounts
-from cxradar.engine.files import atomic_output_dir, find_table_file, parquet_files, read_csv_raw
+from cxradar.engine.files import (
+    atomic_output_dir,
+    find_table_file,
+    parquet_files,
+    read_csv_raw,
+    set_output_mode,
+)
 from cxradar.engine.inputs import conform_sql, empty_sql
 from cxradar.engine.runner import Progress, materialise
 from cxradar.engine.shardframes import empty_table, input_frames, output_tables
@@ -296,6 +302,7 @@ class DuckDBEngine(Engine):
             rows = self.con.execute(
                 f"COPY ({self._portable(query)}{order}) TO {_sql_string(str(tmp))} (FORMAT parquet)"
             ).fetchone()
+            set_output_mode(tmp)  # the documented output mode, not mkstemp's 0600 (cxradar.io.atomic)
             os.replace(tmp, path)
         except duckdb.IOException as error:
             raise EngineError(

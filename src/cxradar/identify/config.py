@@ -19,6 +19,10 @@ from cxradar.models.thresholds import THRESHOLD_RULES
 __all__ = ["IdentifyConfig", "PoolConfig", "PotentialConfig", "identify_from_tree", "load_identify_config"]
 
 _FIX = "see docs/identify.md"
+CALIBRATIONS = ("none", "sigmoid", "isotonic")
+# the rules of cxradar.identify.operating.RULES (spelled here: loading settings imports no sklearn)
+RULES = ("balanced", "seed_floors", *[r for r in THRESHOLD_RULES if r != "balanced"])
+SEED_FLOOR_KEYS = ("precision", "recall", "lift")
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,9 @@ class PotentialConfig:
     threshold_rule: str
     target_precision: float
     capacity: float
+    seed_floors: dict[str, float]  # precision, recall, lift: the seed's figures (threshold_rule seed_floors)
+    calibration: str  # none | sigmoid | isotonic, on out-of-fold predictions with the survey weights
+    cross_validate_below: int  # fewer training respondents: none held out, the report is cross-validated
     cause_keywords: dict[str, tuple[str, ...]]
     model_params: dict[str, dict[str, Any]]
 
@@ -90,6 +97,12 @@ def _potential(tree: Tree) -> PotentialConfig:
     if not 0 < share < 1:
         raise ConfigError(f"{tree.where('holdout_share')} = {share} is outside (0, 1)", fix="e.g. 0.3")
     params = value(tree, "model_params", dict[str, dict[str, Any] | None], fix=_FIX)
+    floors = value(tree, "seed_floors", dict[str, float], low=0, fix=_FIX)
+    if set(floors) != set(SEED_FLOOR_KEYS):
+        raise ConfigError(
+            f"{tree.where('seed_floors')} must name exactly {', '.join(SEED_FLOOR_KEYS)}, got {', '.join(floors)}",
+            fix="e.g. seed_floors: {precision: 0.60, recall: 0.60, lift: 3.0} (docs/identify.md)",
+        )
     return PotentialConfig(
         silent_window_months=value(tree, "silent_window_months", int, low=1, fix=_FIX),
         silent_min_probability=value(tree, "silent_min_probability", float | None, low=0, high=1, fix=_FIX),
@@ -107,9 +120,12 @@ def _potential(tree: Tree) -> PotentialConfig:
         holdout_seed=value(tree, "holdout_seed", int, fix=_FIX),
         causes=value(tree, "causes", tuple[str, ...], fix=_FIX),
         exclude_features=value(tree, "exclude_features", tuple[str, ...], fix=_FIX),
-        threshold_rule=value(tree, "threshold_rule", str, choices=THRESHOLD_RULES, fix=_FIX),
+        threshold_rule=value(tree, "threshold_rule", str, choices=RULES, fix=_FIX),
         target_precision=value(tree, "target_precision", float, low=0, high=1, fix=_FIX),
         capacity=value(tree, "capacity", float, low=0, high=1, fix=_FIX),
+        seed_floors=floors,
+        calibration=value(tree, "calibration", str, choices=CALIBRATIONS, fix=_FIX),
+        cross_validate_below=value(tree, "cross_validate_below", int, low=0, fix=_FIX),
         cause_keywords=value(tree, "cause_keywords", dict[str, tuple[str, ...]], fix=_FIX),
         model_params={kind: dict(p or {}) for kind, p in params.items()},
     )

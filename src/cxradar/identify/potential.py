@@ -19,7 +19,7 @@ import pandas as pd
 from cxradar.identify.config import PotentialConfig
 from cxradar.identify.silent import silent_sentence
 
-__all__ = ["POTENTIAL_COLUMNS", "cause_from_factors", "describe_potential", "flag_kinds"]
+__all__ = ["POTENTIAL_COLUMNS", "cause_from_factors", "describe_potential", "flag_kinds", "risk_percent"]
 
 POTENTIAL_COLUMNS = [
     "msisdn",
@@ -36,6 +36,14 @@ POTENTIAL_COLUMNS = [
     "model_predicted",
 ]
 KINDS = ("silent", "incident_hit", "model_predicted")
+
+
+def risk_percent(probability: np.ndarray) -> list[str]:
+    """A calibrated probability as a whole percent for people: '<1' and '>99' at the ends (a model
+    is never certain, so it never says 0 % or 100 %)."""
+    p = np.asarray(probability, dtype="float64")
+    whole = np.clip(np.round(np.nan_to_num(p) * 100), 1, 99).astype("int64").astype(str)
+    return [">99" if v >= 0.995 else "<1" if v < 0.005 else w for v, w in zip(p, whole, strict=True)]
 
 
 def cause_from_factors(factors: Iterable[str], keywords: dict[str, tuple[str, ...]]) -> str:
@@ -101,13 +109,23 @@ def describe_potential(
     """Add ``cause``, ``reasons_en`` and ``reasons_zh``.
 
     ``explanations`` is indexed by msisdn with ``reasons_en``, ``reasons_zh`` (the model's top
-    factors in words) and ``factor_names`` (risk-raising factor names, most important first)."""
+    risk-raising factors in words: see :func:`cxradar.models.explain`) and ``factor_names``
+    (risk-raising factor names, most important first). The model's risk is shown as a whole
+    percent (:func:`risk_percent`)."""
     out = flagged.copy()
     hit = hits.set_index("msisdn").reindex(out["msisdn"])
     expl = explanations.reindex(out["msisdn"])
-    pct = (out["probability"] * 100).round().astype("int64").astype(str).to_numpy()
-    model_en = ("model risk " + pct + " %: " + expl["reasons_en"].fillna("").to_numpy()).astype(object)
-    model_zh = ("模型预测不满意概率" + pct + "%：" + expl["reasons_zh"].fillna("").to_numpy()).astype(object)
+    pct = risk_percent(out["probability"].to_numpy(dtype="float64"))
+    why_en = expl["reasons_en"].fillna("").to_numpy(dtype=object)
+    why_zh = expl["reasons_zh"].fillna("").to_numpy(dtype=object)
+    model_en = np.array(
+        [f"model risk {p} %" + (f": {w}" if w else "") for p, w in zip(pct, why_en, strict=True)],
+        dtype=object,
+    )
+    model_zh = np.array(
+        [f"模型预测不满意概率{p}%" + (f"：{w}" if w else "") for p, w in zip(pct, why_zh, strict=True)],
+        dtype=object,
+    )
     silent_en, silent_zh = silent_sentence(config.silent_window_months, out["probability"])
     parts_en = [
         np.where(out["incident_hit"], hit["reason_en"].fillna("").to_numpy(), ""),

@@ -3,8 +3,11 @@
 Labels come from survey answers in a trailing window (``overall`` at or below the configured
 threshold = dissatisfied), each joined to the features *as of the answer's month*. A stable share
 of respondents (by a seeded hash of the msisdn, so a person stays on the same side every month) is
-held out and never trained on; the model report is computed on them. The operating threshold is
-chosen on out-of-fold predictions of the training respondents only, by a stated rule.
+held out and never trained on; the model report is computed on them. When respondents are few
+(``cross_validate_below``), none are set aside: the model learns from all of them and the report
+is cross-validated (:func:`cxradar.identify.operating.cross_validated_flags`). Probabilities are
+calibrated for the population and the operating threshold is chosen on out-of-fold predictions of
+the training respondents only, by a stated rule (:mod:`cxradar.identify.operating`).
 """
 
 from __future__ import annotations
@@ -15,15 +18,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from cxradar.errors import ModelError
 from cxradar.identify.config import PotentialConfig
+from cxradar.identify.operating import SEED_FLOORS, cross_validated_flags, operating_point
 from cxradar.models import make_model
+from cxradar.models.base import Calibrator
 from cxradar.models.evaluate import by_segment, lift_curve, reliability_table, score_metrics
-from cxradar.models.thresholds import RULE_TEXT, balanced_threshold, choose_threshold
+from cxradar.models.thresholds import RULE_TEXT, balanced_threshold
 from cxradar.months import month_bounds
 
 __all__ = [
@@ -37,6 +40,13 @@ __all__ = [
     "train_identifier",
     "training_set",
 ]
+
+_RULE_TEXT = {
+    **RULE_TEXT,
+    "seed_floors": "the threshold that best meets the seed's floors together - the largest smallest ratio of "
+    "precision / {fp}, recall / {fr} and survey-weighted lift over random / {fl} - on out-of-fold "
+    "predictions of the training respondents",
+}
 
 
 def training_set(
@@ -90,20 +100,22 @@ def feature_columns(features: pd.DataFrame, exclude: tuple[str, ...]) -> list[st
 
 @dataclass
 class FittedIdentifier:
-    """The fitted classifier, its inputs, its operating threshold and the held-out report."""
+    """The fitted classifier, its inputs, its operating threshold, calibration and report."""
 
     model: Any
     columns: list[str]
     threshold: float
     report: dict[str, Any] = field(default_factory=dict)
+    calibrator: Calibrator = field(default_factory=lambda: Calibrator("none"))
 
     def score(self, features: pd.DataFrame) -> np.ndarray:
-        """Probability of dissatisfaction for every row of ``features``."""
-        return np.asarray(self.model.predict_proba(features[self.columns])[:, 1], dtype="float64")
+        """Calibrated probability of dissatisfaction for every row of ``features``."""
+        raw = np.asarray(self.model.predict_proba(features[self.columns])[:, 1], dtype="float64")
+        return np.asarray(self.calibrator(raw), dtype="float64")
 
 
 def population_metrics(
-    y: np.ndarray, p: np.ndarray, weight: np.ndarray, threshold: float
+    y: np.ndarray, p: np.ndarray, weight: np.ndarray, threshold: float | np.ndarray
 ) -> dict[str, float]:
     """Figures for the population the respondents stand for: each respondent counts with its survey
     weight (inverse of sampling x response rate). ``lift_over_random`` is the weighted precision over
@@ -141,45 +153,83 @@ def fit_identifier(
     target_precision: float = 0.6,
     capacity: float = 0.1,
     folds: int = 3,
+    calibration: str = "none",
+    floors: Mapping[str, float] | None = None,
+    cross_validate_below: int = 0,
+    outer_folds: int = 5,
 ) -> FittedIdentifier:
-    """Split respondents, choose the threshold on training out-of-fold predictions, fit, and report
-    on the held-out respondents (precision, recall, F1, AUC, lifts, Brier, reliability, per segment)."""
-    held = holdout_mask(train["msisdn"], holdout_share, seed)
-    fit_rows, test_rows = train.loc[~held], train.loc[held]
-    y_fit = fit_rows["label"].astype(bool).to_numpy()
-    y_test = test_rows["label"].astype(bool).to_numpy()
-    if y_fit.sum() < folds or (~y_fit).sum() < folds:
-        raise ModelError(
-            f"only {int(y_fit.sum())} dissatisfied and {int((~y_fit).sum())} satisfied training respondents",
-            fix="use more survey months (potential.train_window_months in conf/identify.yaml) or more data",
-        )
-    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    oof = cross_val_predict(clone(estimator), fit_rows[columns], y_fit, cv=cv, method="predict_proba")[:, 1]
-    threshold = choose_threshold(y_fit, oof, rule, target_precision=target_precision, capacity=capacity)
-    model = clone(estimator).fit(fit_rows[columns], y_fit)
-    fitted = FittedIdentifier(model=model, columns=list(columns), threshold=float(threshold))
-    p_test = fitted.score(test_rows)
+    """Choose calibration and threshold on out-of-fold predictions, fit, and report on respondents the
+    model did not see (precision, recall, F1, AUC, lifts, Brier, reliability, per segment).
+
+    With at least ``cross_validate_below`` respondents a stable ``holdout_share`` is held out; with
+    fewer, the model learns from all of them and the report comes from ``outer_folds``-fold
+    cross-validation of the whole procedure. ``calibration`` (none | sigmoid | isotonic) is fitted
+    with the survey weights; ``floors`` are the seed's for ``rule='seed_floors'``."""
+    weight = (
+        pd.to_numeric(train["survey_weight"], errors="coerce").fillna(1.0).to_numpy(dtype="float64")
+        if "survey_weight" in train
+        else np.ones(len(train))
+    )
+    label = train["label"].astype(bool).to_numpy()
+    floors = {**SEED_FLOORS, **(floors or {})}
+    settings: dict[str, Any] = {
+        "folds": folds, "calibration": calibration, "rule": rule,
+        "target_precision": target_precision, "capacity": capacity, "floors": floors,
+    }  # fmt: skip
+    if len(train) < cross_validate_below:
+        method = "cross_validation"
+        fit_rows = test_rows = train
+        p_test, cut = cross_validated_flags(
+            train[columns], label, weight, train["msisdn"], estimator,
+            outer_folds=outer_folds, seed=seed, **settings,
+        )  # fmt: skip
+        point = operating_point(train[columns], label, weight, estimator, seed=seed, **settings)
+        y_fit, y_test, w_test = label, label, weight
+    else:
+        method = "holdout"
+        held = holdout_mask(train["msisdn"], holdout_share, seed)
+        fit_rows, test_rows = train.loc[~held], train.loc[held]
+        y_fit, y_test, w_test = label[~held], label[held], weight[held]
+        point = operating_point(fit_rows[columns], y_fit, weight[~held], estimator, seed=seed, **settings)
+        p_test = point.score(test_rows[columns])
+        cut = np.full(len(test_rows), point.threshold)
+    fitted = FittedIdentifier(
+        model=point.model, columns=list(columns), threshold=point.threshold, calibrator=point.calibrator
+    )
+    evaluation = (
+        f"{outer_folds}-fold cross-validation over all {len(train):,} respondents (fewer than "
+        f"{cross_validate_below:,}: none is set aside, the model learns from all; each fold is scored by a "
+        "model, calibration and threshold fitted without it)"
+        if method == "cross_validation"
+        else f"a stable {holdout_share:.0%} of respondents held out (never trained on)"
+    )
     report: dict[str, Any] = {
         "rule": rule,
-        "rule_text": RULE_TEXT[rule].format(tp=target_precision, cap=capacity),
-        "threshold": float(threshold),
+        "rule_text": _RULE_TEXT[rule].format(
+            tp=target_precision, cap=capacity, fp=floors["precision"], fr=floors["recall"], fl=floors["lift"]
+        ),
+        "threshold": float(point.threshold),
+        "evaluation": {"method": method, "text": evaluation},
+        "calibration": point.calibrator.to_dict(),
+        "seed_floors": floors,
         "n_train": len(fit_rows),
         "n_holdout": len(test_rows),
         "train_months": sorted(map(str, train["month"].unique())),
-        "holdout": score_metrics(y_test, p_test, threshold),
-        "holdout_population": population_metrics(
-            y_test, p_test, test_rows["survey_weight"].to_numpy(), threshold
-        )
-        if "survey_weight" in test_rows
+        "holdout": score_metrics(y_test, p_test, cut),
+        "holdout_population": population_metrics(y_test, p_test, w_test, cut)
+        if "survey_weight" in train
         else None,
-        "train_out_of_fold": score_metrics(y_fit, oof, threshold),
+        "train_out_of_fold": score_metrics(y_fit, point.oof, point.threshold),
         "lift_curve": _records(lift_curve(y_test, p_test)),
         "reliability": _records(reliability_table(y_test, p_test)),
+        "reliability_population": _records(reliability_table(y_test, p_test, weight=w_test))
+        if "survey_weight" in train
+        else None,
     }
+    if hasattr(point.model, "C_"):
+        report["regularisation_C"] = float(point.model.C_)
     if "segment" in test_rows.columns:
-        report["per_segment"] = _records(
-            by_segment(y_test, p_test, test_rows["segment"].astype(str), threshold)
-        )
+        report["per_segment"] = _records(by_segment(y_test, p_test, test_rows["segment"].astype(str), cut))
     fitted.report = report
     return fitted
 
@@ -204,6 +254,9 @@ def train_identifier(
         rule=config.threshold_rule,
         target_precision=config.target_precision,
         capacity=config.capacity,
+        calibration=config.calibration,
+        floors=config.seed_floors,
+        cross_validate_below=config.cross_validate_below,
     )
     fitted.report["model_kind"] = kind
     fitted.report["label"] = f"survey overall <= {config.label_at_or_below}"

@@ -17,6 +17,8 @@ as an alias of the names it always had.
 """
 
 from cxradar.io.atomic import (
+    OUTPUT_DIR_MODE,
+    OUTPUT_FILE_MODE,
     atomic_files,
     atomic_output_dir,
     atomic_path,
@@ -27,6 +29,7 @@ from cxradar.io.atomic import (
     atomic_write_text,
     filesystem_error,
     output_error,
+    set_output_mode,
 )
 from cxradar.io.csvfile import (
     BadLine,
@@ -51,6 +54,8 @@ from cxradar.io.tables import (
 __all__ = [
     "ENCODINGS",
     "NULL_TOKENS",
+    "OUTPUT_DIR_MODE",
+    "OUTPUT_FILE_MODE",
     "TABLE_SUFFIXES",
     "BadLine",
     "CsvLayout",
@@ -80,5 +85,6 @@ __all__ = [
     "read_parquet",
     "read_table_file",
     "scan_text",
+    "set_output_mode",
     "stage_csv",
 ]

@@ -14,6 +14,13 @@ all built on it. Two folder forms:
 
 A failure of the filesystem (no permission, read-only, disk full, a file where a folder should
 be) is an :class:`~cxradar.errors.OutputError` naming the path and the fix, never a traceback.
+
+File mode: every output gets the mode a file created with ``open()`` would have, 0666 minus the
+umask for files and 0777 minus the umask for folders (0644 / 0755 with the usual umask 022,
+0640 / 0750 with umask 027: lists readable by the group that runs the channels, not by others).
+Temporary files and folders are created 0600 / 0700 (``mkstemp``/``mkdtemp``) and get that mode
+just before they are moved into place (:func:`set_output_mode`), so lists, models, quarantine and
+reports share one mode (docs/data-contract.md, "File mode").
 """
 
 from __future__ import annotations
@@ -35,6 +42,8 @@ import pyarrow.parquet as pq
 from cxradar.errors import CxradarError, OutputError, UnreadableFileError
 
 __all__ = [
+    "OUTPUT_DIR_MODE",
+    "OUTPUT_FILE_MODE",
     "atomic_files",
     "atomic_output_dir",
     "atomic_path",
@@ -45,9 +54,21 @@ __all__ = [
     "atomic_write_text",
     "filesystem_error",
     "output_error",
+    "set_output_mode",
 ]
 
 _BOM = b"\xef\xbb\xbf"
+
+
+def _process_umask() -> int:
+    mask = os.umask(0o022)  # read it (os.umask only reads by setting) and put it back at once
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _process_umask()  # read once, at import, before any worker thread writes
+OUTPUT_FILE_MODE = 0o666 & ~_UMASK
+OUTPUT_DIR_MODE = 0o777 & ~_UMASK
 _FIXES = {
     errno.EACCES: "check the folder's permissions, or pass --out a folder you can write to",
     errno.EPERM: "check the folder's permissions, or pass --out a folder you can write to",
@@ -82,6 +103,12 @@ def filesystem_error(error: OSError) -> CxradarError:
     return output_error(Path(str(where)), error)
 
 
+def set_output_mode(path: Path) -> Path:
+    """Give ``path`` the documented output mode (:data:`OUTPUT_FILE_MODE` or :data:`OUTPUT_DIR_MODE`)."""
+    os.chmod(path, OUTPUT_DIR_MODE if Path(path).is_dir() else OUTPUT_FILE_MODE)
+    return Path(path)
+
+
 def _make_parent(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -114,6 +141,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        set_output_mode(tmp)  # the documented mode, not mkstemp's 0600 (a writer may have replaced tmp)
         os.replace(tmp, path)
     except OSError as error:
         raise output_error(path, error) from error
@@ -199,6 +227,7 @@ def atomic_output_dir(path: Path) -> Iterator[Path]:
         raise output_error(path, error) from error
     try:
         yield tmp
+        set_output_mode(tmp)  # mkdtemp's 0700 -> the documented folder mode
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -351,17 +351,21 @@ def read_csv_raw(
     delimiter: str | None = None,
     null_values: tuple[str, ...] = ("",),
     positions: bool = False,
+    bad_lines: list[BadLine] | None = None,
 ) -> pa.Table:
     """Every column of a CSV file as strings (``null_values`` = null), named by the header; a bad
-    line raises naming its line. ``positions`` keeps ``__row`` and ``__line``."""
+    line raises naming its line - unless ``bad_lines`` is given: then bad lines are appended to it
+    and left out (the caller reports them). ``positions`` keeps ``__row`` and ``__line``."""
     layout = inspect_csv(path, encoding, delimiter)
     bad: list[BadLine] = []
     batches = []
     for batch in csv_batches(layout, bad, null_values=null_values):
-        if bad:
+        if bad and bad_lines is None:
             raise bad_line_error(layout.path, bad[0])
         batches.append(batch)
-    if bad:
+    if bad and bad_lines is None:
         raise bad_line_error(layout.path, bad[0])
+    if bad_lines is not None:
+        bad_lines.extend(bad)
     table = pa.Table.from_batches(batches, schema=_schema(layout))
     return table if positions else table.drop_columns(list(POSITIONS))

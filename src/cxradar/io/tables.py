@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cxradar.errors import CxradarError, MissingColumnError, UnreadableFileError, did_you_mean
-from cxradar.io.csvfile import read_csv_raw
+from cxradar.io.csvfile import BadLine, read_csv_raw
 from cxradar.io.locate import find_table_file, near_misses, parquet_files
 
 __all__ = [
@@ -121,8 +121,14 @@ def _infer(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return column
 
 
-def _csv_frame(path: Path, encoding: str | None, infer: bool, strings: Sequence[str]) -> pd.DataFrame:
-    table = read_csv_raw(path, encoding, null_values=NULL_TOKENS)
+def _csv_frame(
+    path: Path,
+    encoding: str | None,
+    infer: bool,
+    strings: Sequence[str],
+    bad_lines: list[BadLine] | None = None,
+) -> pd.DataFrame:
+    table = read_csv_raw(path, encoding, null_values=NULL_TOKENS, bad_lines=bad_lines)
     if infer:
         keep = set(strings)
         for i, name in enumerate(table.column_names):
@@ -160,6 +166,7 @@ def read_frame(
     strings: Sequence[str] = ("msisdn",),
     only_present: bool = False,
     fix: str | None = None,
+    bad_lines: list[BadLine] | None = None,
 ) -> pd.DataFrame:
     """One table's file as a pandas frame (see the module docstring).
 
@@ -168,6 +175,8 @@ def read_frame(
     failing); ``filters`` are pyarrow row filters, applied to Parquet only (callers still filter)
     and only on columns the file has. ``infer=False`` keeps every CSV column as text. ``fix``
     replaces the generic fix of an unreadable file (e.g. "re-run cxradar run ...").
+    ``bad_lines`` (a list): CSV lines whose number of fields differs from the header's are
+    appended to it and left out, instead of failing the read (the caller reports them).
     """
     path = Path(path)
     name = table or path.stem
@@ -178,7 +187,7 @@ def read_frame(
         )
     try:
         if _kind(path) == "csv":
-            frame = _csv_frame(path, encoding, infer, strings)
+            frame = _csv_frame(path, encoding, infer, strings, bad_lines)
             for column in strings:  # as pandas' dtype={"msisdn": "string"} gave
                 if column in frame.columns:
                     frame[column] = frame[column].astype("string")

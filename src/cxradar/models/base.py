@@ -57,14 +57,17 @@ class Calibrator:
         self.params: dict[str, Any] = {}
 
     def fit(self, p: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> Calibrator:
+        """Fit the map on scores ``p`` and labels ``y``; ``sample_weight`` (e.g. survey weights)
+        makes the calibrated probabilities those of the population the rows stand for."""
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype="float64")
+        if w is not None:
+            w = w / w.mean()
         if self.method == "sigmoid":
             z = logit(np.clip(p, 1e-12, 1 - 1e-12)).reshape(-1, 1)
-            lr = LogisticRegression(C=1e6, max_iter=1000).fit(z, y, sample_weight=sample_weight)
+            lr = LogisticRegression(C=1e6, max_iter=1000).fit(z, y, sample_weight=w)
             self.params = {"a": float(lr.coef_[0, 0]), "b": float(lr.intercept_[0])}
         elif self.method == "isotonic":
-            iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(
-                p, y, sample_weight=sample_weight
-            )
+            iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(p, y, sample_weight=w)
             self.params = {"x": iso.X_thresholds_.tolist(), "y": iso.y_thresholds_.tolist()}
         return self
 

@@ -36,10 +36,13 @@ def top_share_lift(y: Any, p: Any, share: float = 0.1) -> float:
     return float(y_arr[top].mean() / base) if base > 0 else float("nan")
 
 
-def score_metrics(y: Any, p: Any, threshold: float) -> dict[str, float]:
-    """The headline figures of a scored list at an operating threshold (``p >= threshold`` flags)."""
+def score_metrics(y: Any, p: Any, threshold: float | np.ndarray) -> dict[str, float]:
+    """The headline figures of a scored list at an operating threshold (``p >= threshold`` flags).
+
+    ``threshold`` may be one value per row (cross-validated scores, each fold with its own
+    threshold); ``threshold`` in the result is then their mean."""
     y_arr, p_arr = _check(y, p)
-    flag = p_arr >= threshold
+    flag = p_arr >= np.asarray(threshold, dtype="float64")
     tp = float((flag & (y_arr == 1)).sum())
     n_pos = float(y_arr.sum())
     n_flag = float(flag.sum())
@@ -51,7 +54,7 @@ def score_metrics(y: Any, p: Any, threshold: float) -> dict[str, float]:
     return {
         "n": float(len(y_arr)),
         "positive_rate": base,
-        "threshold": float(threshold),
+        "threshold": float(np.mean(threshold)),
         "list_size": n_flag,
         "precision": precision,
         "recall": recall,
@@ -91,33 +94,39 @@ def lift_curve(y: Any, p: Any, bins: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def reliability_table(y: Any, p: Any, bins: int = 10) -> pd.DataFrame:
-    """Calibration: mean predicted vs observed rate in equal-width probability bins."""
+def reliability_table(y: Any, p: Any, bins: int = 10, weight: Any = None) -> pd.DataFrame:
+    """Calibration: mean predicted vs observed rate in equal-width probability bins.
+
+    With ``weight`` (survey weights) both means are weighted: the table then shows whether the
+    probabilities hold for the population the rows stand for; ``weight_share`` is each bin's share."""
     y_arr, p_arr = _check(y, p)
+    w = np.ones(len(p_arr)) if weight is None else np.asarray(weight, dtype="float64")
     edges = np.linspace(0, 1, bins + 1)
     which = np.clip(np.digitize(p_arr, edges[1:-1]), 0, bins - 1)
     rows = []
     for b in range(bins):
         mask = which == b
         if mask.any():
-            rows.append(
-                {
-                    "bin_low": edges[b],
-                    "bin_high": edges[b + 1],
-                    "n": int(mask.sum()),
-                    "mean_predicted": float(p_arr[mask].mean()),
-                    "observed_rate": float(y_arr[mask].mean()),
-                }
-            )
+            row = {
+                "bin_low": edges[b],
+                "bin_high": edges[b + 1],
+                "n": int(mask.sum()),
+                "mean_predicted": float(np.average(p_arr[mask], weights=w[mask])),
+                "observed_rate": float(np.average(y_arr[mask], weights=w[mask])),
+            }
+            if weight is not None:
+                row["weight_share"] = float(w[mask].sum() / w.sum())
+            rows.append(row)
     return pd.DataFrame(rows)
 
 
-def by_segment(y: Any, p: Any, segment: Any, threshold: float) -> pd.DataFrame:
+def by_segment(y: Any, p: Any, segment: Any, threshold: float | np.ndarray) -> pd.DataFrame:
     """:func:`score_metrics` per segment value (one row per segment)."""
     y_arr, p_arr = _check(y, p)
     seg = np.asarray(segment, dtype=object)
+    cut = np.broadcast_to(np.asarray(threshold, dtype="float64"), p_arr.shape)
     rows = []
     for value in pd.unique(seg):
         mask = seg == value
-        rows.append({"segment": value, **score_metrics(y_arr[mask], p_arr[mask], threshold)})
+        rows.append({"segment": value, **score_metrics(y_arr[mask], p_arr[mask], cut[mask])})
     return pd.DataFrame(rows)

@@ -2,8 +2,9 @@
 
 The file holds ``format`` ("cxradar-model"), ``format_version``, ``kind`` and the model's own
 ``to_dict()``: coefficients and preprocessing for ``logit``; LightGBM's native model text plus
-the category maps and calibration for ``gbm``; bins, edges and CPDs for ``bayesnet``. Writes are
-atomic (a temporary file in the same folder, then ``os.replace``).
+the category maps and calibration for ``gbm``; bins, edges and CPDs for ``bayesnet``; and, when
+given, ``training`` (target, positive class, id column). Writes are atomic
+(:func:`cxradar.engine.files.atomic_write_text`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,12 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def save_model(model: Any, path: str | Path) -> Path:
-    """Write a fitted model to ``path`` (JSON) atomically; returns the path."""
+def save_model(model: Any, path: str | Path, *, training: dict[str, Any] | None = None) -> Path:
+    """Write a fitted model to ``path`` (JSON) atomically; returns the path.
+
+    ``training`` (optional) records how it was fitted, e.g. ``{"target": "Churn", "positive":
+    "Yes", "id": "customerID"}``; :func:`load_model` puts it on the model as ``training_``, so that
+    scoring a labelled table can report metrics against the same target."""
     target = Path(path)
     if not hasattr(model, "to_dict"):
         raise ModelError(f"{type(model).__name__} cannot be saved", fix="save a model made by make_model()")
@@ -41,6 +46,8 @@ def save_model(model: Any, path: str | Path) -> Path:
         "kind": kind_of(model),
         "model": model.to_dict(),
     }
+    if training:
+        document["training"] = dict(training)
     with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8") as handle:
         json.dump(document, handle, default=_jsonable, ensure_ascii=False)
     return target
@@ -77,4 +84,6 @@ def load_model(path: str | Path) -> Any:
         raise ModelError(
             f"model file '{source}' has unknown kind {kind!r}", fix=f"kinds are {', '.join(KINDS)}"
         )
-    return KINDS[kind].from_dict(document["model"])
+    model = KINDS[kind].from_dict(document["model"])
+    model.training_ = dict(document.get("training") or {})
+    return model

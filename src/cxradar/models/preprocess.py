@@ -62,6 +62,20 @@ def _as_float(series: pd.Series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").astype("float64").to_numpy(na_value=np.nan)
 
 
+def _float_columns(frame: pd.DataFrame, names: list[str]) -> dict[str, np.ndarray]:
+    """Columns as float arrays (missing = NaN): numeric columns in one conversion, others one by one
+    (per-column pandas conversions dominated fitting on a few hundred rows)."""
+    fast = [n for n in names if pd.api.types.is_numeric_dtype(frame[n])]
+    out: dict[str, np.ndarray] = {}
+    if fast:
+        block = frame[fast].to_numpy(dtype="float64", na_value=np.nan)
+        out.update({name: block[:, j] for j, name in enumerate(fast)})
+    for name in names:
+        if name not in out:
+            out[name] = _as_float(frame[name])
+    return out
+
+
 class TablePreprocessor(TransformerMixin, BaseEstimator):
     """Impute, flag missing, standardise numbers; one-hot categoricals with rare levels grouped."""
 
@@ -74,17 +88,16 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
         self.feature_names_in_ = np.array([str(c) for c in frame.columns], dtype=object)
         self.n_features_in_ = frame.shape[1]
         self.columns_: list[dict[str, Any]] = []  # one dict per encoded column
+        numeric = _float_columns(frame, [c for c in frame.columns if not is_categorical(frame[c])])
         for name in frame.columns:
-            series = frame[name]
-            if is_categorical(series):
-                self._fit_categorical(str(name), series)
+            if name in numeric:
+                self._fit_numeric(str(name), numeric[name])
             else:
-                self._fit_numeric(str(name), series)
+                self._fit_categorical(str(name), frame[name])
         self.names_ = [c["name"] for c in self.columns_]
         return self
 
-    def _fit_numeric(self, name: str, series: pd.Series) -> None:
-        values = _as_float(series)
+    def _fit_numeric(self, name: str, values: np.ndarray) -> None:
         missing = np.isnan(values)
         median = float(np.nanmedian(values)) if (~missing).any() else 0.0
         filled = np.where(missing, median, values)
@@ -137,12 +150,17 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
         out = np.empty(
             (len(frame), len(self.columns_)), dtype="float64", order="F"
         )  # column-major: contiguous writes
-        cache: dict[str, np.ndarray] = {}
+        numeric_sources = list(
+            dict.fromkeys(c["source"] for c in self.columns_ if c["rule"] in ("numeric", "missing"))
+        )
+        cache: dict[str, np.ndarray] = _float_columns(frame, numeric_sources)
         for j, col in enumerate(self.columns_):
             source = col["source"]
             rule = col["rule"]
+            if source not in cache:  # each text column converted once, not once per level
+                cache[source] = _as_text(frame[source])
             if rule in ("numeric", "missing"):
-                values = cache.setdefault(source, _as_float(frame[source]))
+                values = cache[source]
                 if rule == "numeric":
                     out[:, j] = (np.where(np.isnan(values), col["median"], values) - col["mean"]) / col[
                         "scale"
@@ -150,7 +168,7 @@ class TablePreprocessor(TransformerMixin, BaseEstimator):
                 else:
                     out[:, j] = np.isnan(values)
             else:
-                text = cache.setdefault(source, _as_text(frame[source]))
+                text = cache[source]
                 if rule == "level":
                     out[:, j] = text == col["level"]
                 elif rule == "other":

@@ -47,7 +47,7 @@ def settings_from_tree(tree: Tree) -> dict[str, Any]:
     reasons = section(tree, "reasons")
     value(reasons, "top", int, low=0, fix=_FIX)
     for language in ("en", "zh"):
-        for key in ("up", "down", "missing", "separator"):
+        for key in ("up", "down", "missing", "separator", "none"):
             value(section(reasons, language), key, str, fix=_FIX)
     plain: dict[str, Any] = _plain(tree)
     return plain

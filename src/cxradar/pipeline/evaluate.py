@@ -47,5 +47,6 @@ def evaluate_run(run_dir: Path, truth_dir: Path) -> dict[str, Any]:
         for k in ("precision", "recall", "f1", "auc", "lift_at_threshold", "top_decile_lift", "brier", "n")
     }
     result["model_holdout_population"] = report.get("holdout_population")
+    result["seed_floors"] = report.get("seed_floors")
     result["model_kind"] = summary.get("model_kind")
     return result

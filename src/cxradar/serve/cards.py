@@ -149,16 +149,22 @@ def build_cards(
         "month": month,
         "count": count,
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "quiet_hours": {
-            "channels": list(policies.quiet_channels),
-            "start": f"{policies.quiet_start:%H:%M}",
-            "end": f"{policies.quiet_end:%H:%M}",
-        },
+        "quiet_hours": _call_quiet_hours(policies),
         "sources": sources,
         "seconds": round(time.perf_counter() - started, 3),
     }
     atomic_write_text(json.dumps(meta, ensure_ascii=False, indent=2), cards_meta_path(run_dir, month))
     return meta
+
+
+def _call_quiet_hours(policies: Policies) -> dict[str, Any]:
+    """The outbound call's quiet hours (the proactive contact a lookup answers for) and every
+    channel that shares that window; no window when outbound has none."""
+    window = policies.quiet_window("outbound")
+    if window is None:
+        return {"channels": [], "start": "00:00", "end": "00:00"}
+    shared = [ch for ch, w in policies.quiet_hours.items() if w == window]
+    return {"channels": shared, "start": f"{window[0]:%H:%M}", "end": f"{window[1]:%H:%M}"}
 
 
 class _RunLike(Protocol):

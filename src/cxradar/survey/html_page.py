@@ -113,7 +113,7 @@ def _cell(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if isinstance(value, bool):
-        return "✔" if value else ""
+        return "是 yes" if value else "否 no"  # words, not ticks: a tick reads as "met" in a "missed" column
     if isinstance(value, float):
         return f"{value:.4g}" if abs(value) < 1e-3 and value != 0 else f"{value:,.3f}".rstrip("0").rstrip(".")
     if isinstance(value, pd.Timestamp):

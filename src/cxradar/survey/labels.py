@@ -27,6 +27,7 @@ COLUMN_LABELS: dict[str, str] = {
     "value": "取值",
     "n": "样本数",
     "n_eff": "有效样本数",
+    "n_importance": "重要性估计样本数（各批次）",
     "mean": "均值",
     "mean_se": "均值标准误",
     "mean_lo": "均值下限",

@@ -42,6 +42,7 @@ def _write_excel(views: dict[str, pd.DataFrame], summary: dict[str, Any], path: 
         sheets = {"summary": flat, **views}
         for name, frame in sheets.items():
             sheet = name[:31]
+            frame = _yes_no(frame)
             frame.to_excel(writer, sheet_name=sheet, startrow=2, header=False, index=False)
             ws = writer.sheets[sheet]
             zh_title, en_title = VIEW_LABELS.get(name, ("摘要", "Summary"))
@@ -52,6 +53,17 @@ def _write_excel(views: dict[str, pd.DataFrame], summary: dict[str, Any], path: 
             ws.freeze_panes(2, 0)
             if not len(frame.columns):
                 ws.write(0, 0, f"{zh_title} / {en_title}: —", bold)
+
+
+def _yes_no(frame: pd.DataFrame) -> pd.DataFrame:
+    """True/False as 是 yes / 否 no, as in the HTML page (a tick would read as "met" in a "missed" column)."""
+    flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
+    if not flags:
+        return frame
+    out = frame.copy()
+    for column in flags:
+        out[column] = out[column].map({True: "是 yes", False: "否 no"})
+    return out
 
 
 def _jsonable(value: Any) -> Any:

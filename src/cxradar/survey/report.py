@@ -199,7 +199,9 @@ def build_survey_views(
         importance = touchpoint_importance(responses, config)  # all waves up to the month: more answers
         views["touchpoints"] = (
             touchpoint_priorities(scores, importance).merge(
-                importance.drop(columns=["beta", "lmg", "lmg_share", "beta_p"], errors="ignore"),
+                importance.drop(columns=["beta", "lmg", "lmg_share", "beta_p"], errors="ignore").rename(
+                    columns={"n": "n_importance"}  # answers of every wave (scores: this month's)
+                ),
                 on="touchpoint",
                 how="left",
             )

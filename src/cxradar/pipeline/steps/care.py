@@ -112,7 +112,8 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
     pool = engine.fetch("SELECT * FROM pool_current ORDER BY msisdn")
     who = _for(ctx, "care_flagged_ids", pd.concat([potential["msisdn"], pool["msisdn"]]))
     subscribers = engine.fetch(
-        f"SELECT msisdn, segment, contact_complete FROM subscribers WHERE msisdn IN (SELECT msisdn FROM {who})"
+        "SELECT msisdn, segment, contact_complete, plan FROM subscribers "
+        f"WHERE msisdn IN (SELECT msisdn FROM {who})"
     )
     since, upto = month_start(month, -3), month_start(month)
     values = engine.fetch(
@@ -147,6 +148,7 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
         contacts=contacts,
         dnd=read_dnd(Path(dnd_path)) if dnd_path else None,
         priority=priority,
+        plans=ctx.settings.plans,
     )
     out = f"care/{month}"
     _write(ctx, assignment.selected, f"{out}/care_selected.parquet")

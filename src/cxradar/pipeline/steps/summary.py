@@ -116,6 +116,8 @@ def month_summary(ctx: RunContext) -> dict[str, Any]:
             "rule": report["rule_text"],
             **{k: report["holdout"][k] for k in _MODEL_KEYS},
             "population": report.get("holdout_population"),
+            "evaluation": report.get("evaluation"),
+            "seed_floors": report.get("seed_floors"),
         },
     }
 
