@@ -157,6 +157,8 @@ def start_session(
         "spark.ui.showConsoleProgress": "false",
         "spark.driver.memory": os.environ.get("CXRADAR_SPARK_DRIVER_MEMORY", "3g"),
         "spark.sql.parquet.inferTimestampNTZ.enabled": "true",
+        # timestamps written as DuckDB writes them (microseconds), not Spark's legacy INT96
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         **({"spark.pyspark.python": sys.executable} if local else {}),
         **(config or {}),
     }.items():
