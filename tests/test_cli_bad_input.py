@@ -116,6 +116,22 @@ CASES: dict[str, list[list[str]]] = {
         ["RUN", "--month", MONTH, "--data", "MISSING"],
         ["RUN", "--month", MONTH, "--data", "DATA", "--outcomes", "FILE"],
     ],
+    "config show": [["--config", "MISSING"], ["--config", "FILE"]],
+    "keys create": [
+        ["--channel", "hotline", "--scopes", "care:read", "--keys", "BLOCKED"],
+        ["--channel", "hotline", "--scopes", "care:everything", "--keys", "DIR/keys.json"],
+    ],
+    "keys list": [["--keys", "FILE"]],
+    "keys revoke": [["k_missing", "--keys", "MISSING"]],
+    "keys rotate": [["k_missing", "--keys", "MISSING"]],
+    "publish": [["MISSING"], ["DIR"], ["RUN", "--month", "2026-13"]],
+    "report": [["MISSING"], ["DIR"], ["RUN", "--month", "2026-13"]],
+    "serve": [["MISSING"], ["DIR"], ["RUN", "--port", "0"]],
+    "staff report": [
+        ["MISSING", "--month", MONTH, "--out", "DIR/staff", "--key", "k"],
+        ["DATA", "--month", "2026-13", "--out", "DIR/staff", "--key", "k"],
+        ["DATA", "--month", MONTH, "--out", "BLOCKED", "--key", "k"],
+    ],
 }
 
 
