@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import partial
 from typing import Any
@@ -24,36 +23,32 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from cxradar.churn.config import ChurnConfig
-from cxradar.churn.exclusions import apply_exclusions
 from cxradar.churn.groups import group_alerts
-from cxradar.churn.labels import label_churn, passive_churn_in_window
 from cxradar.churn.model import churn_estimator, model_columns
 from cxradar.churn.multisim import MULTI_SIM_COLUMNS, multi_sim_flags
 from cxradar.churn.score import CHURNER_COLUMNS, feature_labels, mask_msisdn
 from cxradar.churn.step import plan_months
-from cxradar.engine.base import Engine, ShardInput, ShardStep
+from cxradar.engine.base import ShardInput, ShardStep
 from cxradar.engine.files import atomic_write_text
 from cxradar.errors import DataError, ModelError
-from cxradar.features.exposure import build_incident_exposure
-from cxradar.identify.config import PotentialConfig
-from cxradar.identify.predicted import FittedIdentifier, train_identifier
 from cxradar.models import kind_of, reasons_from_contributions, save_model
-from cxradar.months import month_bounds, month_shift
+from cxradar.months import month_shift
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.report import json_safe
-from cxradar.pipeline.steps.identify import respondent_features
+from cxradar.pipeline.steps.churn_table import (
+    EXCLUDED_SCHEMA,
+    build_training_rows,
+    churn_signal_months,
+    exposure_by_month,
+    keyed_uniform,
+    month_literal,
+    rows_schema,
+    rows_shard,
+    signal_identifier,
+)
 
 __all__ = ["churn_signal_months", "churn_step", "keyed_uniform"]
 
-_SIGNALS = [
-    ("in_pool", pa.bool_()),
-    ("dissatisfied_probability", pa.float64()),
-    ("incident_exposure", pa.float64()),
-]
-_EXCLUDED = pa.schema(
-    [("msisdn", pa.string()), ("month", pa.string()), ("rule", pa.string()), ("rows", pa.int64())]
-)
 _GROUP_FIELDS = [
     ("group_id", pa.string()),
     ("month", pa.string()),
@@ -102,160 +97,6 @@ _MULTI_SIM = pa.schema(
         ("reason_zh", pa.string()),
     ]
 )
-
-
-def keyed_uniform(keys: pd.Series, salt: str) -> np.ndarray:
-    """A uniform number in [0, 1) per key, from a keyed BLAKE2b hash: the same on every engine,
-    shard count and row order (randomness keyed by identity, not position)."""
-    secret = hashlib.blake2b(salt.encode(), digest_size=16).digest()
-    out = np.empty(len(keys), dtype="float64")
-    for i, key in enumerate(keys.astype(str)):
-        digest = hashlib.blake2b(key.encode(), digest_size=8, key=secret).digest()
-        out[i] = int.from_bytes(digest, "big") / 2.0**64
-    return out
-
-
-def churn_signal_months(config: ChurnConfig, month: str) -> list[str]:
-    """The as-of months the churn model needs (training months and the scored month)."""
-    plan = plan_months(month, config)
-    return sorted(set(plan["train"]) | {month})
-
-
-# ---------------------------------------------------------------------------- the churn table
-
-
-def _rows_shard(
-    frames: dict[str, pd.DataFrame],
-    *,
-    months: list[str],
-    observed: dict[str, bool],
-    last: str,
-    config: ChurnConfig,
-    identifier: FittedIdentifier | None,
-    schema: pa.Schema,
-    with_signals: bool,
-) -> dict[str, pd.DataFrame]:
-    subs, usage, membership = frames["subscribers"], frames["usage"], frames["membership"]
-    exposures = frames["exposure"]
-    horizon = config.horizon_months
-    parts, excluded = [], []
-    for month in months:
-        feats = frames[f"features_{month}"]
-        if with_signals:
-            ids = feats["msisdn"].astype(str)
-            members = set(membership.loc[membership["month"] == month, "msisdn"].astype(str))
-            of_month = exposures.loc[exposures["month"] == month]
-            exposure = ids.map(of_month.set_index(of_month["msisdn"].astype(str))["exposure"]).fillna(0.0)
-            prob = (
-                identifier.score(feats)
-                if identifier is not None and len(feats)
-                else np.full(len(feats), np.nan)
-            )
-            feats = feats.assign(
-                in_pool=ids.isin(members).to_numpy(),
-                dissatisfied_probability=np.asarray(prob, dtype="float64"),
-                incident_exposure=exposure.astype("float64").to_numpy(),
-            )
-        ids = feats["msisdn"].astype(str)
-        passive = passive_churn_in_window(ids, month, subs, horizon) if observed[month] else None
-        ex = apply_exclusions(feats, month, config, subscribers=subs, usage=usage, passive_in_window=passive)
-        kept = feats.loc[ex.keep].reset_index(drop=True)
-        if observed[month]:
-            label = label_churn(
-                kept["msisdn"], month, config.main, subscribers=subs, usage=usage, horizon=horizon, last=last
-            )
-            kept["label"] = label.astype("int64")
-        else:
-            kept["label"] = pd.array([pd.NA] * len(kept), dtype="Int64")
-        kept.insert(1, "as_of_month", month)
-        parts.append(kept[schema.names])
-        excluded.append(pd.DataFrame({"msisdn": "", "month": month, "rule": "rows_in", "rows": [ex.n_in]}))
-        excluded.append(
-            pd.DataFrame(
-                {"msisdn": "", "month": month, "rule": list(ex.counts), "rows": list(ex.counts.values())}
-            )
-        )
-    return {"rows": pd.concat(parts, ignore_index=True), "excluded": pd.concat(excluded, ignore_index=True)}
-
-
-def _rows_schema(ctx: RunContext, month: str, with_signals: bool) -> pa.Schema:
-    features = ctx.engine.fetch_arrow(f"SELECT * FROM {ctx.features[month]} LIMIT 0").schema
-    fields = [features.field(0), pa.field("as_of_month", pa.string())] + [
-        features.field(i) for i in range(1, len(features))
-    ]
-    if with_signals:
-        fields += [pa.field(n, t) for n, t in _SIGNALS]
-    return pa.schema([*fields, pa.field("label", pa.int64())])
-
-
-def _identifier(
-    ctx: RunContext, months: list[str], kind: str
-) -> tuple[FittedIdentifier | None, dict[str, Any]]:
-    notes: dict[str, Any] = {"identifier_kind": kind}
-    try:
-        surveys, features = respondent_features(ctx, months)
-        fitted = train_identifier(surveys, features, months[-1], ctx.config.potential, kind)
-    except ModelError as error:
-        notes["identifier_error"] = str(error)
-        return None, notes
-    notes["identifier_holdout_auc"] = fitted.report["holdout"]["auc"]
-    notes["identifier_respondents"] = fitted.report["n_train"] + fitted.report["n_holdout"]
-    return fitted, notes
-
-
-# ---------------------------------------------------------------------------- training sample
-
-
-def _sample_shard(frames: dict[str, pd.DataFrame], *, rate: float, salt: str) -> dict[str, pd.DataFrame]:
-    rows = frames["rows"]
-    u = keyed_uniform(rows["msisdn"].astype(str) + "|" + rows["as_of_month"].astype(str), salt)
-    keep = (rows["label"].astype("int64") == 1).to_numpy() | (u < rate)
-    out = rows.loc[keep].copy()
-    out["sample_weight"] = np.where(out["label"].astype("int64") == 1, 1.0, 1.0 / rate)
-    return {"sample": out}
-
-
-def _training_rows(
-    ctx: RunContext, available: list[str], schema: pa.Schema
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    engine, cfg = ctx.engine, ctx.churn_config
-    months = ", ".join(f"'{m}'" for m in available)
-    counts = engine.fetch(
-        f"SELECT label, COUNT(*) AS n FROM churn_rows_rows WHERE as_of_month IN ({months}) GROUP BY label"
-    )
-    n = int(counts["n"].sum())
-    n_pos = int(counts.loc[counts["label"] == 1, "n"].sum())
-    cap = int(cfg.training.get("max_train_rows", 300_000))
-    order = "as_of_month, msisdn"
-    if n <= cap or n - n_pos <= 0:
-        frame = engine.fetch(
-            f"SELECT * FROM churn_rows_rows WHERE as_of_month IN ({months}) ORDER BY {order}"
-        )
-        return frame.assign(sample_weight=1.0), {"sampled": False, "rows": n, "churners": n_pos, "cap": cap}
-    rate = max(1e-6, min(1.0, (cap - n_pos) / (n - n_pos)))
-    salt = f"churn-sample:{cfg.training.get('sample_seed', 0)}"
-    engine.create_view("churn_train_rows", f"SELECT * FROM churn_rows_rows WHERE as_of_month IN ({months})")
-    sampled = pa.schema([*schema, pa.field("sample_weight", pa.float64())])
-    step = ShardStep(
-        "churn_sample",
-        partial(_sample_shard, rate=rate, salt=salt),
-        {"rows": ShardInput("churn_train_rows")},
-        {"sample": sampled},
-        rowwise=True,
-    )
-    engine.map_shards(step, ctx.layout.work / "churn_sample")
-    frame = engine.fetch(f"SELECT * FROM churn_sample_sample ORDER BY {order}")
-    info = {
-        "sampled": True,
-        "rows": n,
-        "churners": n_pos,
-        "cap": cap,
-        "non_churner_rate": rate,
-        "rows_fitted": len(frame),
-        "scheme": "every churner; non-churners kept when a keyed hash of (msisdn, month) falls below the "
-        "rate, each weighted 1/rate",
-    }
-    return frame, info
 
 
 # ---------------------------------------------------------------------------- scoring
@@ -325,24 +166,6 @@ def _multi_sim_shard(frames: dict[str, pd.DataFrame], *, settings: dict[str, Any
 # ---------------------------------------------------------------------------- the step
 
 
-def _date(month: str, shift: int = 0) -> str:
-    return f"DATE '{month_bounds(month_shift(month, shift))[0]:%Y-%m-%d}'"
-
-
-def _exposure_by_month(engine: Engine, months: list[str], potential: PotentialConfig) -> None:
-    """Relation ``churn_in_exposure`` (month, msisdn, exposure): each as-of month's total incident
-    exposure, by the identification step's SQL (``incident_exposure.sql``)."""
-    parts = []
-    for month in months:
-        name = build_incident_exposure(
-            engine, month, potential, name="churn_exposure_" + month.replace("-", "_")
-        )
-        parts.append(
-            f"SELECT '{month}' AS month, msisdn, SUM(exposure) AS exposure FROM {name} GROUP BY msisdn"
-        )
-    engine.create_table("churn_in_exposure", " UNION ALL ".join(parts))
-
-
 def churn_step(ctx: RunContext) -> dict[str, Any]:
     """Train on the churn table's training months (sampled), score the month, alert on groups."""
     engine, cfg, month = ctx.engine, ctx.churn_config, ctx.month
@@ -355,19 +178,19 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     observed = {m: month_shift(m, cfg.horizon_months) <= last for m in months}
     with_signals = bool(cfg.training.get("satisfaction_signals", True))
     identifier, notes = (
-        _identifier(ctx, months, str(cfg.training.get("identifier_kind", "logit")))
+        signal_identifier(ctx, months, str(cfg.training.get("identifier_kind", "logit")))
         if with_signals
         else (None, {})
     )
-    schema = _rows_schema(ctx, month, with_signals)
+    schema = rows_schema(ctx, month, with_signals)
     p = ctx.config.potential
     engine.create_view("churn_in_subscribers", "SELECT * FROM subscribers")
     engine.create_view(
         "churn_in_usage",
-        f"SELECT * FROM usage_monthly WHERE month >= {_date(months[0], -5)} AND month < {_date(months[-1], cfg.horizon_months + 1)}",
+        f"SELECT * FROM usage_monthly WHERE month >= {month_literal(months[0], -5)} AND month < {month_literal(months[-1], cfg.horizon_months + 1)}",
     )
     if with_signals:
-        _exposure_by_month(engine, months, p)
+        exposure_by_month(engine, months, p)
     inputs = {f"features_{m}": ShardInput(ctx.features[m]) for m in months}
     inputs.update(
         {
@@ -381,7 +204,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     rows_step = ShardStep(
         "churn_rows",
         partial(
-            _rows_shard,
+            rows_shard,
             months=months,
             observed=observed,
             last=last,
@@ -391,7 +214,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
             with_signals=with_signals,
         ),
         inputs,
-        {"rows": schema, "excluded": _EXCLUDED},
+        {"rows": schema, "excluded": EXCLUDED_SCHEMA},
     )
     engine.map_shards(rows_step, ctx.layout.work / "churn_rows")
     available = [m for m in plan["train"] if observed[m]]
@@ -403,7 +226,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
             f"no as-of month with an observed {cfg.horizon_months}-month window before {month} (data ends {last})",
             fix="score a later month, load more history, or lower horizon_months in conf/churn.yaml",
         )
-    train, sampling = _training_rows(ctx, available, schema)
+    train, sampling = build_training_rows(ctx, available, schema)
     kind = str(cfg.training.get("kinds", ["gbm"])[0])
     columns = model_columns(train.drop(columns=["sample_weight"]), cfg)
     y = train["label"].astype("int64").to_numpy()
@@ -480,7 +303,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
         "churn_group_usage",
         "SELECT u.msisdn, u.month, u.spend, u.call_forward_count, s.group_id FROM usage_monthly AS u "
         "JOIN churn_group_members AS s ON s.msisdn = u.msisdn "
-        f"WHERE u.month >= {_date(month, -base_n)} AND u.month < {_date(month, 1)}",
+        f"WHERE u.month >= {month_literal(month, -base_n)} AND u.month < {month_literal(month, 1)}",
     )
     engine.create_view(
         "churn_group_probability",
