@@ -19,14 +19,14 @@ from cxradar.engine.params import batch_params
 from cxradar.errors import EngineError
 from cxradar.features.exposure import exposure_params
 from cxradar.features.plan import composed_features_sql, feature_model_set, months_sql
-from cxradar.identify.config import PotentialConfig
+from cxradar.identify.config import load_identify_config
 
 MODELS = load_models()
 # every placeholder any model uses: as-of month, base batch, identification window
 PARAMS = {
     **month_params("2026-06"),
     **batch_params("2026-01", "2026-06"),
-    **exposure_params("2026-06", PotentialConfig()),
+    **exposure_params("2026-06", load_identify_config().potential),
 }
 
 

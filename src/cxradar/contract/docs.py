@@ -126,7 +126,7 @@ def render_contract_markdown(contracts: dict[str, TableContract] | None = None) 
     ]
     for contract in contracts.values():
         lines += _table(contract)
-    lines += _reading_section() + _quarantine_section() + _wide_section()
+    lines += _reading_section() + _quarantine_section() + _wide_section() + _file_mode_section()
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -222,4 +222,21 @@ def _wide_section() -> list[str]:
         "Fields of an entry: `column`, `values`, `months`, `pattern`, `value`. A complete example with",
         "realistic Chinese column names is `conf/widetable/example.yaml`. Unknown tables, columns and",
         'fields are errors naming the mapping file, with a "did you mean".',
+    ]
+
+
+def _file_mode_section() -> list[str]:
+    return [
+        "",
+        '<a id="file-mode"></a>',
+        "",
+        "## File mode — 输出文件权限",
+        "",
+        "Every file cxradar writes - validated tables, quarantine CSVs, features, pool, models, reports,",
+        "care lists, scores - gets the mode a file created with `open()` would have: **0666 minus the",
+        "process umask** (folders 0777 minus the umask). With the usual umask 022 that is 0644 / 0755",
+        "(everyone on the machine can read); run with `umask 027` to get 0640 / 0750, so that the group",
+        "which runs the channels (set the output folder's group, e.g. `chgrp callcentre lists/` with the",
+        "setgid bit) can read the lists and nobody else can. Writes are atomic: temporary files are created",
+        "0600 and get this mode just before they are moved into place (`cxradar.engine.files.set_output_mode`).",
     ]
