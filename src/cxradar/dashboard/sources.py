@@ -100,6 +100,7 @@ class RunFiles:
             )
         self.month = month
         self.previous_month = _previous(month)
+        self.feature_tables = cached_tables(self.run_dir / "features")  # scanned once per report
         self.con = duckdb.connect()
         self.con.execute("SET threads TO 2")
         self.views: set[str] = set()
@@ -143,11 +144,11 @@ class RunFiles:
 
     def feature_months(self) -> list[str]:
         """Months with a features file, up to the summary's month."""
-        return sorted(m for m in cached_tables(self.run_dir / "features") if m <= self.month)
+        return sorted(m for m in self.feature_tables if m <= self.month)
 
     def feature_source(self, month: str) -> str | None:
         """The DuckDB source of the features as of ``month`` (the run's feature cache), or None."""
-        folder = cached_tables(self.run_dir / "features").get(month)
+        folder = self.feature_tables.get(month)
         if folder is None:
             return None
         # the shard folders (__shard=k) are not a column of the features
