@@ -9,6 +9,10 @@ campaign to evaluate) and must give the second month's outputs; it builds its ow
 scratch, as its cache is its own. (One Spark month keeps the suite's time in bounds: Spark's cost
 at this size is its per-job overhead.) Shard functions see their rows in a
 total order and all randomness is keyed by msisdn, so nothing may depend on the split.
+
+The churn training sample is bounded far below the operator's lines (``max_train_rows`` 2,500 of
+about 11,000), so the sample drawn in SQL before the features - and the training months'
+features computed for its lines only - is part of what must agree.
 """
 
 from __future__ import annotations
@@ -46,12 +50,17 @@ SECTIONS = ("pool", "potential", "model", "care", "survey", "campaign_evaluation
 def operator(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("engines") / "data"
     simulate(4_000, 6, 23, data)
+    (data.parent / "run.yaml").write_text("churn:\n  training:\n    max_train_rows: 2500\n", encoding="utf-8")
     return data
+
+
+def _config(operator: Path) -> Path:
+    return operator.parent / "run.yaml"
 
 
 def _run(operator: Path, run_dir: Path, **kwargs: object) -> Path:
     for month in MONTHS:
-        run_month(operator, month, run_dir, **kwargs)  # type: ignore[arg-type]
+        run_month(operator, month, run_dir, config=_config(operator), **kwargs)  # type: ignore[arg-type]
     return run_dir
 
 
@@ -59,7 +68,7 @@ def _run(operator: Path, run_dir: Path, **kwargs: object) -> Path:
 def first_month(operator: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """RUN_DIR after the first month on DuckDB with one shard (copied, never changed)."""
     run_dir = tmp_path_factory.mktemp("first") / "run"
-    run_month(operator, MONTHS[0], run_dir, shards=1)
+    run_month(operator, MONTHS[0], run_dir, shards=1, config=_config(operator))
     return run_dir
 
 
@@ -67,8 +76,23 @@ def first_month(operator: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def one_shard(operator: Path, first_month: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     run_dir = tmp_path_factory.mktemp("one") / "run"
     shutil.copytree(first_month, run_dir)
-    run_month(operator, MONTHS[1], run_dir, shards=1)
+    run_month(operator, MONTHS[1], run_dir, shards=1, config=_config(operator))
     return run_dir
+
+
+def test_the_churn_model_is_fitted_on_the_bounded_sample(one_shard: Path) -> None:
+    """Every churner of the training months is in the sample, the others at the stated rate with
+    weight 1/rate, and the sample stands for the lines it was drawn from."""
+    report = json.loads((one_shard / "churn" / "churn_report.json").read_text(encoding="utf-8"))
+    sampling = report["model"]["sampling"]
+    assert sampling["sampled"] and sampling["cap"] == 2500
+    assert 0 < sampling["non_churner_rate"] < 0.4
+    assert sampling["sample_lines"] <= 2500 + 50  # the cap, up to the rounding of the rate
+    # every churner is drawn; exclusions (tenure, passive churn, ...) then remove some of them
+    assert 0 < sampling["churners"] <= sampling["churners_sql"]
+    # the weights put the sample back at the scale of the lines kept after exclusions
+    represented, lines = report["model"]["n_represented"], sampling["lines"]
+    assert 0.6 * lines < represented <= 1.05 * lines
 
 
 def _close(a: object, b: object, where: str) -> None:
@@ -123,7 +147,9 @@ def test_spark_gives_the_outputs_of_duckdb(
 ) -> None:
     spark = tmp_path_factory.mktemp("spark") / "run"
     shutil.copytree(first_month, spark)
-    run_month(operator, MONTHS[1], spark, engine="spark", spark=spark_session, shards=3)
+    run_month(
+        operator, MONTHS[1], spark, engine="spark", spark=spark_session, shards=3, config=_config(operator)
+    )
     assert_same_outputs(one_shard, spark)
     summary = json.loads((spark / "summary.json").read_text(encoding="utf-8"))
     assert summary["run"]["engine"] == "spark"

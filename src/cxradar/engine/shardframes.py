@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,16 +39,18 @@ def empty_table(schema: pa.Schema) -> pa.Table:
     return pa.Table.from_batches([], schema=schema)
 
 
-def _order(table: pa.Table, order_by: Sequence[str]) -> pa.Table:
-    """Rows sorted by ``order_by`` then every other column (nulls last): a total order, so the
-    function's view does not depend on how the engine delivered the rows."""
+def _order(table: pa.Table, order_by: Sequence[str]) -> np.ndarray | None:
+    """Row positions sorting ``table`` by ``order_by`` then every other column (nulls last): a
+    total order, so the function's view does not depend on how the engine delivered the rows.
+    ``None`` when the rows already are in that order. (The positions are applied to the pandas
+    frame: a take over numpy columns costs less than half of Arrow's over a wide table.)"""
     if table.num_rows < 2:
-        return table
+        return None
     keys = [c for c in order_by if c in table.column_names]
     keys += [c for c in table.column_names if c not in keys]
     sortable = [k for k in keys if not pa.types.is_nested(table.schema.field(k).type)]
-    order = pc.sort_indices(table, sort_keys=[(k, "ascending", "at_end") for k in sortable])
-    return table.take(order)
+    order = pc.sort_indices(table, sort_keys=[(k, "ascending", "at_end") for k in sortable]).to_numpy()
+    return None if bool((order == np.arange(len(order))).all()) else order
 
 
 def input_frames(tables: Mapping[str, pa.Table], specs: Mapping[str, ShardInput]) -> dict[str, pd.DataFrame]:
@@ -63,7 +66,9 @@ def input_frames(tables: Mapping[str, pa.Table], specs: Mapping[str, ShardInput]
                     fix="check the step's declared inputs against the relation it reads",
                 )
             table = table.select(list(spec.columns))
-        frames[name] = _order(table, spec.order_by).to_pandas()
+        order = _order(table, spec.order_by)
+        frame = table.to_pandas()
+        frames[name] = frame if order is None else frame.take(order).reset_index(drop=True)
     return frames
 
 

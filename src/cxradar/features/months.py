@@ -41,6 +41,7 @@ from cxradar.features.plan import (
     BASE_LOOKBACK,
     FEATURE_MODEL,
     MONTHS_RELATION,
+    POPULATION_MODEL,
     base_months_needed,
     composed_features_sql,
     contiguous_runs,
@@ -155,14 +156,22 @@ def _write_months(engine: Engine, cache: FeatureCache, name: str, query: str, fi
 
 
 def register_window(
-    engine: Engine, cache: FeatureCache, month: str, *, include_feat: bool = False
+    engine: Engine,
+    cache: FeatureCache,
+    month: str,
+    *,
+    include_feat: bool = False,
+    subset: str | None = None,
 ) -> list[str]:
     """Make the relations the features of ``month`` read: each base model as a view over its
     cached parts for the month's look-back, then the window models. Returns the relations
     created, to drop afterwards.
 
     The ``feat_*`` models and ``features`` (their join) are created only with ``include_feat``:
-    the run itself writes the equivalent single select (composed_features_sql)."""
+    the run itself writes the equivalent single select (composed_features_sql). With ``subset``
+    (a relation with an ``msisdn`` column) every base view and the population keep only those
+    subscribers: every feature is a function of one subscriber's rows, so their rows are the
+    same as in the whole table, at the cost of the subset's rows."""
     models = feature_model_set()
     created = []
     for model in models.base:
@@ -174,18 +183,28 @@ def register_window(
                 f"the feature cache lacks {model.name} for {sorted(set(needed) - have)} (as of {month})",
                 fix=f"delete the folder {cache.root} and run again",
             )
-        created += _register_parts(engine, model.name, parts, needed)
+        created += _register_parts(engine, model.name, parts, needed, subset)
     params = month_params(month)
     for model in models.window:
         if not include_feat and (model.name == FEATURE_MODEL or model.name.startswith("feat_")):
             continue
-        _materialise(engine, model, params)
+        if subset is not None and model.name == POPULATION_MODEL:
+            engine.create_view(model.name, f"SELECT * FROM ({render(model, params)}) AS p {_within(subset)}")
+        else:
+            _materialise(engine, model, params)
         created.append(model.name)
     return created
 
 
-def _register_parts(engine: Engine, name: str, parts: list[BasePart], months: list[str]) -> list[str]:
-    """View ``name``: the rows of ``months`` from the cached ``parts`` (a part may hold more)."""
+def _within(subset: str | None) -> str:
+    return f"WHERE msisdn IN (SELECT msisdn FROM {subset})" if subset else ""
+
+
+def _register_parts(
+    engine: Engine, name: str, parts: list[BasePart], months: list[str], subset: str | None = None
+) -> list[str]:
+    """View ``name``: the rows of ``months`` from the cached ``parts`` (a part may hold more),
+    of the subscribers in ``subset`` when given."""
     relations = []
     for part in parts:
         relation = f"{name}__{part.first}_{part.last}".replace("-", "_")
@@ -193,21 +212,29 @@ def _register_parts(engine: Engine, name: str, parts: list[BasePart], months: li
         relations.append(relation)
     union = " UNION ALL ".join(f"SELECT * FROM {r}" for r in relations)
     first, last = month_index(months[0]), month_index(months[-1])
-    engine.create_view(name, f"SELECT * FROM ({union}) AS parts WHERE month_index BETWEEN {first} AND {last}")
+    engine.create_view(
+        name,
+        f"SELECT * FROM ({union}) AS parts WHERE month_index BETWEEN {first} AND {last}"
+        + (f" AND msisdn IN (SELECT msisdn FROM {subset})" if subset else ""),
+    )
     return [*relations, name]
 
 
-def _compute_window(engine: Engine, cache: FeatureCache, month: str) -> None:
+def _compute_window(
+    engine: Engine, cache: FeatureCache, month: str, subset: str | None = None, path: Path | None = None
+) -> None:
     policy = _policy(engine)
-    created = register_window(engine, cache, month)
+    created = register_window(engine, cache, month, subset=subset)
     query = composed_features_sql(feature_model_set(), month_params(month))
     try:
-        for statement in policy.before_window:
-            engine.execute(statement)
-        engine.write_sharded(query, cache.table_path(month))
+        if subset is None:  # a subset's window is narrow on both sides: the optimiser's choice stands
+            for statement in policy.before_window:
+                engine.execute(statement)
+        engine.write_sharded(query, path or cache.table_path(month))
     finally:
-        for statement in policy.after_window:
-            engine.execute(statement)
+        if subset is None:
+            for statement in policy.after_window:
+                engine.execute(statement)
         for name in reversed(created):
             engine.drop(name)
 
@@ -226,6 +253,8 @@ def build_feature_months(
     cache_dir: Path,
     fingerprint: str,
     progress: ProgressFn | None = None,
+    subsets: dict[str, str] | None = None,
+    subset_dir: Path | None = None,
 ) -> dict[str, str]:
     """The feature table of every as-of month in ``months``, as relations of ``engine``.
 
@@ -234,6 +263,11 @@ def build_feature_months(
     from ``cache_dir``, written with ``engine.write_sharded`` so shard steps read it without
     re-partitioning. ``fingerprint`` identifies the inputs: bases and tables cached under
     another fingerprint (or by other SQL) are not reused, and their folders are removed.
+
+    ``subsets`` maps some months to a relation of the subscribers whose features are needed (a
+    training sample, the respondents): unless the cache holds the month's whole table, only those
+    rows are computed, into ``subset_dir`` (scratch space, not the cache - the next run's subset
+    differs). The base months are cached either way.
     """
     wanted = sorted({normalise_month(m) for m in months}, key=month_index)
     if not wanted:
@@ -241,6 +275,11 @@ def build_feature_months(
     models = feature_model_set()
     cache = open_cache(engine, cache_dir, fingerprint)
     cache.prune()
+    partial = {
+        normalise_month(m): r for m, r in (subsets or {}).items() if not cache.has_table(normalise_month(m))
+    }
+    if partial and subset_dir is None:
+        raise ConfigError("feature subsets need a subset_dir", fix="pass subset_dir (scratch space)")
     todo = [m for m in wanted if not cache.has_table(m)]
     runs = {
         model.name: contiguous_runs(
@@ -261,11 +300,16 @@ def build_feature_months(
             for helper in models.helpers:
                 engine.drop(helper.name)
     for month in todo:
-        _compute_window(engine, cache, month)
+        if month in partial:
+            assert subset_dir is not None
+            _compute_window(engine, cache, month, partial[month], Path(subset_dir) / month)
+        else:
+            _compute_window(engine, cache, month)
         steps(f"features {month}")
     result = {}
     for month in wanted:
         name = table_relation(month)
-        engine.register_parquet(name, cache.table_path(month), sharded=True)
+        where = Path(subset_dir) / month if month in partial and subset_dir else cache.table_path(month)
+        engine.register_parquet(name, where, sharded=True)
         result[month] = name
     return result

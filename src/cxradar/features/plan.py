@@ -37,6 +37,7 @@ __all__ = [
     "BASE_SOURCES",
     "FEATURE_MODEL",
     "MONTHS_RELATION",
+    "POPULATION_MODEL",
     "FeatureModels",
     "base_months_needed",
     "composed_features_sql",
@@ -49,6 +50,7 @@ __all__ = [
 
 FEATURE_MODEL = "features"
 INPUTS_MODEL = "feature_inputs"
+POPULATION_MODEL = "population"  # who gets features (a subset run filters it)
 # the cached monthly bases, in the order they are computed, and how many months ending with the
 # as-of month each window reads of them
 BASE_LOOKBACK = {

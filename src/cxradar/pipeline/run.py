@@ -16,10 +16,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from cxradar.contract import load_contracts
 from cxradar.engine.base import Engine
 from cxradar.engine.files import atomic_write_text
-from cxradar.errors import ConfigError, UnreadableFileError, did_you_mean
+from cxradar.errors import ConfigError, CxradarError, UnreadableFileError, did_you_mean
 from cxradar.identify.config import IdentifyConfig
 from cxradar.io import guard_output
 from cxradar.models import KINDS
@@ -59,14 +62,46 @@ STEPS: list[tuple[str, Step]] = [
 ]
 
 
-def default_shards(engine: str) -> int:
-    """Shards per run: ``CXRADAR_SHARDS`` or 8 (DuckDB walks them one by one; Spark runs them as
-    tasks). Any count gives the same outputs; more shards, less memory per shard."""
-    return int(os.environ.get("CXRADAR_SHARDS", "8"))
+SHARD_SUBSCRIBERS = 250_000  # subscribers per shard the default count aims at
+MAX_SHARDS = 64
+
+
+def default_shards(engine: str, subscribers: int | None = None) -> int:
+    """Shards per run: ``CXRADAR_SHARDS``, else one per :data:`SHARD_SUBSCRIBERS` subscribers
+    rounded up to a power of two (so a growing operator keeps its count for a while; at most
+    :data:`MAX_SHARDS`), else 8 when the size is not known. DuckDB walks them one by one, Spark runs
+    them as tasks. Any count gives the same outputs; more shards, less memory per shard, more
+    fixed cost per step (a few thousand subscribers in 8 shards spent most of the pool step on it)."""
+    if os.environ.get("CXRADAR_SHARDS"):
+        return int(os.environ["CXRADAR_SHARDS"])
+    if subscribers is None:
+        return 8
+    need = max(1, -(-int(subscribers) // SHARD_SUBSCRIBERS))
+    return min(MAX_SHARDS, 1 << (need - 1).bit_length())
+
+
+def subscriber_count(data_dir: Path) -> int | None:
+    """Rows of DATA_DIR's subscribers table from the Parquet footers (no data read); ``None``
+    for a CSV or an absent table."""
+    from cxradar.engine.files import find_table_file, parquet_files
+
+    try:
+        path = find_table_file(data_dir, "subscribers")
+        if path is None or path.suffix.lower() == ".csv":
+            return None
+        return sum(pq.ParquetFile(f).metadata.num_rows for f in parquet_files(path))
+    except (OSError, pa.ArrowException, CxradarError):
+        return None  # validation reports the missing or unreadable file
 
 
 def open_engine(
-    kind: str, layout: RunLayout, *, shards: int | None = None, spark: Any = None, master: str | None = None
+    kind: str,
+    layout: RunLayout,
+    *,
+    shards: int | None = None,
+    spark: Any = None,
+    master: str | None = None,
+    subscribers: int | None = None,
 ) -> Engine:
     """The engine a run uses, with its scratch space in ``RUN_DIR/.work``."""
     if kind not in ENGINES:
@@ -74,7 +109,7 @@ def open_engine(
             f"engine '{kind}' is unknown.{did_you_mean(kind, ENGINES)}",
             fix=f"use --engine {' | '.join(ENGINES)}",
         )
-    count = shards or default_shards(kind)
+    count = shards or default_shards(kind, subscribers)
     if kind == "spark":
         from cxradar.engine.spark import SparkEngine
 
@@ -193,7 +228,14 @@ def run_month(
     run_dir.mkdir(parents=True, exist_ok=True)
     recovered = layout.recover()
     churn_config = None if "churn" in skip else settings.churn
-    the_engine = open_engine(engine, layout, shards=shards, spark=spark, master=spark_master)
+    the_engine = open_engine(
+        engine,
+        layout,
+        shards=shards,
+        spark=spark,
+        master=spark_master,
+        subscribers=subscriber_count(data_dir),
+    )
     ctx = RunContext(
         data_dir=data_dir,
         month=month,

@@ -2,8 +2,9 @@
 
 CPU and memory are those of the whole process tree - this process and its children, the Spark
 JVM included - read with psutil. Peak memory is sampled every ``interval`` seconds in a
-background thread (the sum of the tree's resident sets), so a short spike between two samples
-can be missed; the process's own high-water mark (``ru_maxrss``) is reported beside it.
+background thread (the sum of the tree's resident sets; the tree itself is looked up every
+``refresh`` seconds, as finding descendants reads every process of the machine), so a short spike
+between two samples can be missed; the process's own high-water mark (``ru_maxrss``) is reported beside it.
 """
 
 from __future__ import annotations
@@ -29,10 +30,12 @@ def _tree() -> list[psutil.Process]:
         return [me]
 
 
-def tree_rss_bytes() -> int:
-    """Resident memory of this process and all its descendants now."""
+def tree_rss_bytes(tree: list[psutil.Process] | None = None) -> int:
+    """Resident memory of this process and all its descendants now (or of the processes of
+    ``tree``, a list from an earlier look-up: finding descendants reads every process of the
+    machine, reading a known process's memory reads one file)."""
     total = 0
-    for proc in _tree():
+    for proc in _tree() if tree is None else tree:
         try:
             total += proc.memory_info().rss
         except psutil.Error:
@@ -71,6 +74,7 @@ class RunTimer:
     """Measures steps (``with timer.step("features") as t: ... t.rows_out = n``) and the run."""
 
     interval: float = 0.2
+    refresh: float = 2.0  # seconds between look-ups of the process tree (a scan of /proc)
     steps: list[StepTiming] = field(default_factory=list)
     _peak: int = 0
     _step_peak: int = 0
@@ -87,8 +91,12 @@ class RunTimer:
         return self
 
     def _sample(self) -> None:
+        tree, age = _tree(), 0
         while not self._stop.wait(self.interval):
-            rss = tree_rss_bytes()
+            age += 1
+            if age * self.interval >= self.refresh:  # new children (workers, the JVM) now and then
+                tree, age = _tree(), 0
+            rss = tree_rss_bytes(tree)
             self._peak = max(self._peak, rss)
             self._step_peak = max(self._step_peak, rss)
 

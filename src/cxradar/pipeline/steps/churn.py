@@ -5,9 +5,12 @@
   probability, incident exposure), the exclusions and - where the window is observed - the label;
   :mod:`cxradar.churn` code as it is, on each shard's subscribers.
 * training (global): the labelled rows of the training months, **sampled** when there are more than
-  ``training.max_train_rows``: every churner, and non-churners kept with a probability fixed by a
-  keyed hash of (msisdn, month) and weighted by its inverse, so the fit costs the same at 1M and at
-  20M lines while the probabilities stay those of the population. The model report says so.
+  ``training.max_train_rows`` lines: every churner, and non-churners kept with a probability fixed by
+  a keyed hash of (msisdn, month) and weighted by its inverse, so the fit costs the same at 1M and
+  at 20M lines while the probabilities stay those of the population. The sample is drawn in SQL
+  before the features (:func:`~cxradar.pipeline.steps.churn_table.training_sample`, called by the
+  ``features`` step), so the training months' features are computed for its lines only. The model
+  report says so.
 * scoring (row-wise shard function): every kept line of the run's month; the list is the top
   ``scoring.list_share`` by probability (SQL), and only the listed lines get reasons.
 * group alerts (shard function keyed by ``group_id``): each corporate group in one shard.
@@ -37,6 +40,7 @@ from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.report import json_safe
 from cxradar.pipeline.steps.churn_table import (
     EXCLUDED_SCHEMA,
+    SAMPLE_KEYS,
     build_training_rows,
     churn_signal_months,
     exposure_by_month,
@@ -45,6 +49,7 @@ from cxradar.pipeline.steps.churn_table import (
     rows_schema,
     rows_shard,
     signal_identifier,
+    training_sample,
 )
 
 __all__ = ["churn_signal_months", "churn_step", "keyed_uniform"]
@@ -201,6 +206,9 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     )
     if with_signals:
         inputs["exposure"] = ShardInput("churn_in_exposure", order_by=("msisdn", "month"))
+    sample = ctx.results.get("churn_sample") or training_sample(ctx, plan["train"], last)
+    if sample["sampled"]:
+        inputs["sample"] = ShardInput(SAMPLE_KEYS, order_by=("msisdn", "as_of_month"))
     rows_step = ShardStep(
         "churn_rows",
         partial(
@@ -212,6 +220,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
             identifier=identifier,
             schema=schema,
             with_signals=with_signals,
+            rates=sample["rates"] if sample["sampled"] else None,
         ),
         inputs,
         {"rows": schema, "excluded": EXCLUDED_SCHEMA},
@@ -226,7 +235,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
             f"no as-of month with an observed {cfg.horizon_months}-month window before {month} (data ends {last})",
             fix="score a later month, load more history, or lower horizon_months in conf/churn.yaml",
         )
-    train, sampling = build_training_rows(ctx, available, schema)
+    train, sampling = build_training_rows(ctx, available, sample)
     kind = str(cfg.training.get("kinds", ["gbm"])[0])
     columns = model_columns(train.drop(columns=["sample_weight"]), cfg)
     y = train["label"].astype("int64").to_numpy()
@@ -430,6 +439,7 @@ def _report(
             "kind": kind_of(model),
             "train_months": available,
             "n_train": sampling["rows"],
+            "n_represented": sampling.get("rows_represented", sampling["rows"]),
             "n_fitted": len(train),
             "churn_rate": float(np.average(train["label"].astype("int64"), weights=weights)),
             "sampling": sampling,

@@ -4,7 +4,6 @@ exclusions + labels, :mod:`cxradar.churn` code on each shard's subscribers), the
 identifier those signals use, and the bounded, keyed training sample (see :mod:`.churn`)."""
 
 import hashlib
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -13,11 +12,15 @@ import pyarrow as pa
 
 from cxradar.churn.config import ChurnConfig
 from cxradar.churn.exclusions import apply_exclusions
+from cxradar.churn.label_sql import churners_sql
 from cxradar.churn.labels import label_churn, passive_churn_in_window
 from cxradar.churn.step import plan_months
-from cxradar.engine.base import Engine, ShardInput, ShardStep
+from cxradar.engine.base import Engine
+from cxradar.engine.params import month_params
+from cxradar.engine.sqlmodel import render
 from cxradar.errors import ModelError
 from cxradar.features.exposure import build_incident_exposure
+from cxradar.features.plan import POPULATION_MODEL, feature_model_set
 from cxradar.identify.config import PotentialConfig
 from cxradar.identify.predicted import FittedIdentifier, train_identifier
 from cxradar.months import month_bounds, month_shift
@@ -26,14 +29,20 @@ from cxradar.pipeline.steps.identify import respondent_features
 
 __all__ = [
     "EXCLUDED_SCHEMA",
+    "SAMPLE_KEYS",
     "build_training_rows",
     "churn_signal_months",
     "exposure_by_month",
+    "keyed_hash_sql",
     "keyed_uniform",
+    "keyed_uniform_sql",
     "rows_schema",
     "rows_shard",
     "signal_identifier",
+    "training_sample",
 ]
+
+SAMPLE_KEYS = "churn_sample_keys"  # (as_of_month, msisdn, u): the training sample's lines
 
 _SIGNALS = [
     ("in_pool", pa.bool_()),
@@ -46,14 +55,28 @@ EXCLUDED_SCHEMA = pa.schema(
 
 
 def keyed_uniform(keys: pd.Series, salt: str) -> np.ndarray:
-    """A uniform number in [0, 1) per key, from a keyed BLAKE2b hash: the same on every engine,
-    shard count and row order (randomness keyed by identity, not position)."""
-    secret = hashlib.blake2b(salt.encode(), digest_size=16).digest()
+    """A uniform number in [0, 1) per key: the first 8 hex digits of MD5(salt | key) over 16^8 -
+    the reference of :func:`keyed_uniform_sql`, which draws the training sample in SQL on either
+    engine (randomness keyed by identity, not position: the same on every engine, shard count and
+    row order). Not an identifier that leaves the system, so a salted MD5 is enough."""
     out = np.empty(len(keys), dtype="float64")
     for i, key in enumerate(keys.astype(str)):
-        digest = hashlib.blake2b(key.encode(), digest_size=8, key=secret).digest()
-        out[i] = int.from_bytes(digest, "big") / 2.0**64
+        out[i] = int(hashlib.md5(f"{salt}|{key}".encode()).hexdigest()[:8], 16) / 16.0**8
     return out
+
+
+def keyed_hash_sql(key_sql: str, salt: str) -> str:
+    """SQL for the hash :func:`keyed_uniform` starts from, of the text ``key_sql``."""
+    return "MD5('" + salt.replace("'", "''") + f"|' || {key_sql})"
+
+
+def keyed_uniform_sql(hash_column: str) -> str:
+    """SQL for :func:`keyed_uniform` from a column holding :func:`keyed_hash_sql`: portable
+    (DuckDB, and Spark through the transpiler) and exact - each hex digit is a binary fraction,
+    so the sum is the same double on both engines."""
+    return " + ".join(
+        f"(INSTR('0123456789abcdef', SUBSTR({hash_column}, {k}, 1)) - 1) * {16.0**-k!r}" for k in range(1, 9)
+    )
 
 
 def churn_signal_months(config: ChurnConfig, month: str) -> list[str]:
@@ -75,13 +98,19 @@ def rows_shard(
     identifier: FittedIdentifier | None,
     schema: pa.Schema,
     with_signals: bool,
+    rates: dict[str, float] | None = None,
 ) -> dict[str, pd.DataFrame]:
     subs, usage, membership = frames["subscribers"], frames["usage"], frames["membership"]
     exposures = frames["exposure"]
     horizon = config.horizon_months
+    rates = rates or {}
     parts, excluded = [], []
     for month in months:
         feats = frames[f"features_{month}"]
+        if month in rates:  # the features of the sample's lines (and the respondents): the sample
+            keys = frames["sample"].loc[frames["sample"]["as_of_month"] == month]
+            draw = feats["msisdn"].astype(str).map(keys.set_index(keys["msisdn"].astype(str))["u"])
+            feats = feats.loc[draw.notna().to_numpy()].reset_index(drop=True)
         if with_signals:
             ids = feats["msisdn"].astype(str)
             members = set(membership.loc[membership["month"] == month, "msisdn"].astype(str))
@@ -101,11 +130,17 @@ def rows_shard(
         passive = passive_churn_in_window(ids, month, subs, horizon) if observed[month] else None
         ex = apply_exclusions(feats, month, config, subscribers=subs, usage=usage, passive_in_window=passive)
         kept = feats.loc[ex.keep].reset_index(drop=True)
+        kept["sample_weight"] = 1.0
         if observed[month]:
             label = label_churn(
                 kept["msisdn"], month, config.main, subscribers=subs, usage=usage, horizon=horizon, last=last
             )
             kept["label"] = label.astype("int64")
+            if month in rates:  # every churner (weight 1); the others below the rate, weighted 1/rate
+                draw = kept["msisdn"].astype(str).map(keys.set_index(keys["msisdn"].astype(str))["u"])
+                churner = kept["label"].to_numpy() == 1
+                kept = kept.loc[churner | (draw.to_numpy() < rates[month])].reset_index(drop=True)
+                kept["sample_weight"] = np.where(kept["label"].to_numpy() == 1, 1.0, 1.0 / rates[month])
         else:
             kept["label"] = pd.array([pd.NA] * len(kept), dtype="Int64")
         kept.insert(1, "as_of_month", month)
@@ -126,13 +161,22 @@ def rows_schema(ctx: RunContext, month: str, with_signals: bool) -> pa.Schema:
     ]
     if with_signals:
         fields += [pa.field(n, t) for n, t in _SIGNALS]
-    return pa.schema([*fields, pa.field("label", pa.int64())])
+    return pa.schema([*fields, pa.field("label", pa.int64()), pa.field("sample_weight", pa.float64())])
 
 
 def signal_identifier(
     ctx: RunContext, months: list[str], kind: str
 ) -> tuple[FittedIdentifier | None, dict[str, Any]]:
     notes: dict[str, Any] = {"identifier_kind": kind}
+    ran: FittedIdentifier | None = ctx.results.get("model")
+    if ran is not None and kind == ctx.model_kind:
+        # the classifier the potential step uses: the signal is the list's own probability, and
+        # a second cross-validated fit over every churn month's respondents is not paid for
+        notes["identifier_source"] = "the run's model step (potential list)"
+        notes["identifier_holdout_auc"] = ran.report["holdout"]["auc"]
+        notes["identifier_respondents"] = ran.report["n_train"] + ran.report["n_holdout"]
+        return ran, notes
+    notes["identifier_source"] = "respondents of the churn months"
     try:
         surveys, features = respondent_features(ctx, months)
         fitted = train_identifier(surveys, features, months[-1], ctx.config.potential, kind)
@@ -147,55 +191,84 @@ def signal_identifier(
 # ---------------------------------------------------------------------------- training sample
 
 
-def _sample_shard(frames: dict[str, pd.DataFrame], *, rate: float, salt: str) -> dict[str, pd.DataFrame]:
-    rows = frames["rows"]
-    u = keyed_uniform(rows["msisdn"].astype(str) + "|" + rows["as_of_month"].astype(str), salt)
-    keep = (rows["label"].astype("int64") == 1).to_numpy() | (u < rate)
-    out = rows.loc[keep].copy()
-    out["sample_weight"] = np.where(out["label"].astype("int64") == 1, 1.0, 1.0 / rate)
-    return {"sample": out}
+def _population_sql(month: str) -> str:
+    (population,) = [m for m in feature_model_set().window if m.name == POPULATION_MODEL]
+    return render(population, month_params(month))
+
+
+def training_sample(ctx: RunContext, months: list[str], last: str) -> dict[str, Any]:
+    """The bounded training sample, drawn before any feature is built (features of the training
+    months are then computed for its lines only, :func:`cxradar.features.build_feature_months`).
+
+    Over the training ``months`` (observed ones) the lines with features (the population) are
+    counted, with the churners among them (:func:`cxradar.churn.label_sql.churners_sql`). With
+    more than ``training.max_train_rows``, relation :data:`SAMPLE_KEYS` holds every churner and
+    the other lines whose keyed uniform (hash of salt, msisdn, month) is below the rate that fills
+    the cap; ``rows_shard`` labels them (pandas, the definition) and keeps churners with weight 1
+    and the others below the rate with weight 1/rate. Exclusions apply to the sample's lines."""
+    engine, cfg = ctx.engine, ctx.churn_config
+    assert cfg is not None
+    cap = int(cfg.training.get("max_train_rows", 300_000))
+    h = cfg.horizon_months
+    months = [m for m in months if month_shift(m, h) <= last]
+    info: dict[str, Any] = {"sampled": False, "cap": cap, "months": months, "rates": {}}
+    if not months:
+        return info
+    parts = []
+    for month in months:
+        parts.append(
+            f"SELECT '{month}' AS as_of_month, p.msisdn, "
+            f"CASE WHEN c.msisdn IS NULL THEN 0 ELSE 1 END AS churner "
+            f"FROM ({_population_sql(month)}) AS p "
+            f"LEFT JOIN ({churners_sql(cfg.main, month, h)}) AS c ON c.msisdn = p.msisdn"
+        )
+    engine.create_table("churn_sample_lines", " UNION ALL ".join(parts))
+    counts = engine.fetch("SELECT COUNT(*) AS n, SUM(churner) AS churners FROM churn_sample_lines")
+    n, n_pos = int(counts["n"].iloc[0]), int(counts["churners"].iloc[0] or 0)
+    info.update({"lines": n, "churners_sql": n_pos})
+    if n <= cap or n - n_pos <= 0:
+        engine.drop("churn_sample_lines")
+        return info
+    rate = max(1e-6, min(1.0, (cap - n_pos) / (n - n_pos)))
+    salt = f"churn-sample:{cfg.training.get('sample_seed', 0)}"
+    hashed = keyed_hash_sql("msisdn || '|' || as_of_month", salt)
+    engine.create_table(
+        SAMPLE_KEYS,
+        f"SELECT as_of_month, msisdn, u FROM (SELECT as_of_month, msisdn, churner, {keyed_uniform_sql('h')} AS u "
+        f"FROM (SELECT as_of_month, msisdn, churner, {hashed} AS h FROM churn_sample_lines) AS k) AS d "
+        f"WHERE churner = 1 OR u < {rate!r}",
+    )
+    engine.drop("churn_sample_lines")
+    info.update(
+        {
+            "sampled": True,
+            "rates": dict.fromkeys(months, rate),
+            "non_churner_rate": rate,
+            "sample_lines": engine.count(SAMPLE_KEYS),
+            "scheme": "drawn before the features: every churner; the other lines kept when a keyed hash "
+            "of (msisdn, month) falls below the rate, each weighted 1/rate; exclusions then apply to "
+            "the sample's lines",
+        }
+    )
+    return info
 
 
 def build_training_rows(
-    ctx: RunContext, available: list[str], schema: pa.Schema
+    ctx: RunContext, available: list[str], sample: dict[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    engine, cfg = ctx.engine, ctx.churn_config
+    """The labelled rows of the ``available`` training months (already the sample, with weights)."""
     months = ", ".join(f"'{m}'" for m in available)
-    counts = engine.fetch(
-        f"SELECT label, COUNT(*) AS n FROM churn_rows_rows WHERE as_of_month IN ({months}) GROUP BY label"
+    frame = ctx.engine.fetch(
+        f"SELECT * FROM churn_rows_rows WHERE as_of_month IN ({months}) ORDER BY as_of_month, msisdn"
     )
-    n = int(counts["n"].sum())
-    n_pos = int(counts.loc[counts["label"] == 1, "n"].sum())
-    cap = int(cfg.training.get("max_train_rows", 300_000))
-    order = "as_of_month, msisdn"
-    if n <= cap or n - n_pos <= 0:
-        frame = engine.fetch(
-            f"SELECT * FROM churn_rows_rows WHERE as_of_month IN ({months}) ORDER BY {order}"
-        )
-        return frame.assign(sample_weight=1.0), {"sampled": False, "rows": n, "churners": n_pos, "cap": cap}
-    rate = max(1e-6, min(1.0, (cap - n_pos) / (n - n_pos)))
-    salt = f"churn-sample:{cfg.training.get('sample_seed', 0)}"
-    engine.create_view("churn_train_rows", f"SELECT * FROM churn_rows_rows WHERE as_of_month IN ({months})")
-    sampled = pa.schema([*schema, pa.field("sample_weight", pa.float64())])
-    step = ShardStep(
-        "churn_sample",
-        partial(_sample_shard, rate=rate, salt=salt),
-        {"rows": ShardInput("churn_train_rows")},
-        {"sample": sampled},
-        rowwise=True,
-    )
-    engine.map_shards(step, ctx.layout.work / "churn_sample")
-    frame = engine.fetch(f"SELECT * FROM churn_sample_sample ORDER BY {order}")
     info = {
-        "sampled": True,
-        "rows": n,
-        "churners": n_pos,
-        "cap": cap,
-        "non_churner_rate": rate,
+        **{k: v for k, v in sample.items() if k != "rates"},
+        "rows": len(frame),
+        "churners": int((frame["label"].astype("int64") == 1).sum()),
         "rows_fitted": len(frame),
-        "scheme": "every churner; non-churners kept when a keyed hash of (msisdn, month) falls below the "
-        "rate, each weighted 1/rate",
     }
+    if sample.get("sampled"):
+        info["rows_represented"] = float(frame["sample_weight"].sum())
     return frame, info
 
 
