@@ -134,9 +134,10 @@ def role_table(
     return pd.DataFrame(rows)
 
 
-def hall_items(scores: pd.DataFrame, config: StaffConfig) -> pd.DataFrame:
+def hall_items(scores: pd.DataFrame, config: StaffConfig, *, worst: int = 2) -> pd.DataFrame:
     """Per hall and follow-up item: the shrunk item score and its gap to all halls' mean on the item;
-    ``worst_rank`` 1, 2, ... orders each hall's items from the worst (most negative gap)."""
+    ``worst_rank`` 1, 2, ... orders each hall's items from the worst (most negative gap; ``worst``
+    is kept for callers of the earlier signature: every item is ranked)."""
     return hall_items_from_stats(
         {i.column: unit_stats(scores, "hall_id", i.column) for i in config.items}, config
     )
