@@ -28,23 +28,25 @@ def _one_level(units: pd.DataFrame, key: str, level: str, config: StaffConfig, z
     rows = []
     for unit, mine in units.groupby(key, sort=True):
         row: dict[str, object] = {"level": level, "unit": unit}
-        by_gender = mine.set_index("gender")
+        of = {
+            g: (int(n), float(m), float(v))
+            for g, n, m, v in zip(*(mine[c].tolist() for c in ("gender", "n", "mean", "var")), strict=True)
+        }
         for g in GENDERS:
-            n = int(by_gender.at[g, "n"]) if g in by_gender.index else 0
+            n, mean, var = of.get(g, (0, float("nan"), float("nan")))
             enough = n >= config.min_contacts
-            mean = float(by_gender.at[g, "mean"]) if enough else float("nan")
-            var = float(by_gender.at[g, "var"]) if enough and n > 1 else float("nan")
+            mean = mean if enough else float("nan")
+            var = var if enough and n > 1 else float("nan")
             half = z * np.sqrt(var / n) if enough else float("nan")
             row.update({f"n_{g}": n, f"mean_{g}": mean, f"lo_{g}": mean - half, f"hi_{g}": mean + half})
             row[f"enough_{g}"] = enough
             row[f"var_{g}"] = var
-        both = bool(row["enough_F"] and row["enough_M"])
-        gap = float(row["mean_F"]) - float(row["mean_M"]) if both else float("nan")  # type: ignore[arg-type]
-        se = (
-            float(np.sqrt(float(row["var_F"]) / int(row["n_F"]) + float(row["var_M"]) / int(row["n_M"])))  # type: ignore[arg-type]
-            if both
-            else float("nan")
+        (n_f, mean_f, var_f), (n_m, mean_m, var_m) = (
+            of.get(g, (0, float("nan"), float("nan"))) for g in GENDERS
         )
+        both = bool(row["enough_F"] and row["enough_M"])
+        gap = mean_f - mean_m if both else float("nan")
+        se = float(np.sqrt(var_f / n_f + var_m / n_m)) if both else float("nan")
         row.update(
             {"gap_f_minus_m": gap, "gap_lo": gap - z * se, "gap_hi": gap + z * se, "enough_data": both}
         )

@@ -102,12 +102,15 @@ def role_table(
     """Per role: contacts scored, mean with a normal interval, target, met, and the agents' verdicts.
     ``role_stats`` (``role``, ``n``, ``mean``, ``var``, e.g. from DuckDB sums) replaces ``scores``."""
     z = float(stats.norm.ppf(0.5 + config.level / 2.0))
-    stats_of = (role_stats if role_stats is not None else unit_stats(scores, "role")).set_index("role")
+    found = role_stats if role_stats is not None else unit_stats(scores, "role")
+    of = {
+        r: (int(n), float(m), float(v))
+        for r, n, m, v in zip(*(found[c].tolist() for c in ("role", "n", "mean", "var")), strict=True)
+    }
     rows = []
     for role in config.roles:
-        n = int(stats_of.at[role.name, "n"]) if role.name in stats_of.index else 0
-        mean = float(stats_of.at[role.name, "mean"]) if n else float("nan")
-        sd = math.sqrt(float(stats_of.at[role.name, "var"])) if n > 1 else float("nan")
+        n, mean, var = of.get(role.name, (0, float("nan"), float("nan")))
+        sd = math.sqrt(var) if n > 1 else float("nan")
         half = z * sd / math.sqrt(n) if n > 1 else float("nan")
         mine = agents.loc[agents["role"] == role.name]
         ranked = mine.loc[mine["enough_data"]]

@@ -100,7 +100,9 @@ def staff_connection(tables: dict[str, pd.DataFrame], config: StaffConfig) -> du
             f"NULL::BOOLEAN AS answered, {columns} WHERE false"
         )
     subscribers = tables.get("subscribers")
-    has_gender = subscribers is not None and "gender" in subscribers and subscribers["gender"].notna().any()
+    has_gender = bool(
+        subscribers is not None and "gender" in subscribers and subscribers["gender"].notna().any()
+    )
     con.execute(_scores_sql(config, has_gender=has_gender))
     return con
 
