@@ -70,6 +70,7 @@ class StaffConfig:
     survey_items: tuple[SurveyItem, ...]
     level: float
     min_contacts: int
+    min_survey_answers: int
     bottom_share: float
     trend_months: int
 
@@ -131,6 +132,7 @@ def staff_from_tree(raw: Tree) -> StaffConfig:
         survey_items=tuple(survey_items),
         level=value(raw, "level", float, low=0.5, high=0.999, fix=_DOC),
         min_contacts=value(raw, "min_contacts", int, low=1, fix=_DOC),
+        min_survey_answers=value(raw, "min_survey_answers", int, low=2, fix=_DOC),
         bottom_share=value(raw, "bottom_share", float, low=0.01, high=0.5, fix=_DOC),
         trend_months=value(raw, "trend_months", int, low=1, high=36, fix=_DOC),
     )

@@ -21,7 +21,15 @@ from scipy import stats
 from cxradar.staff.config import StaffConfig
 from cxradar.staff.shrinkage import shrink
 
-__all__ = ["hall_items", "league", "role_table", "unit_stats", "verdicts"]
+__all__ = [
+    "hall_items",
+    "hall_items_from_stats",
+    "league",
+    "league_from_stats",
+    "role_table",
+    "unit_stats",
+    "verdicts",
+]
 
 
 def unit_stats(scores: pd.DataFrame, key: str, value: str = "score") -> pd.DataFrame:
@@ -47,7 +55,14 @@ def league(
     Columns: key, n, raw_mean, estimate, lo, hi, shrinkage, enough_data, rank (1 = best, among
     units with enough data), bottom (on the bottom list), target, verdict.
     """
-    units = unit_stats(scores, key)
+    return league_from_stats(unit_stats(scores, key), key, config, targets)
+
+
+def league_from_stats(
+    units: pd.DataFrame, key: str, config: StaffConfig, targets: pd.Series | float
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """:func:`league` from per-unit ``n``, ``mean``, ``var`` (e.g.
+    :func:`cxradar.staff.sums.unit_stats_from_sums` on sums computed in DuckDB)."""
     shrunk, prior = shrink(units, level=config.level, min_n=config.min_contacts)
     enough = shrunk["n"] >= config.min_contacts
     ranked = shrunk["estimate"].where(enough)
@@ -81,15 +96,22 @@ def league(
     return table.sort_values(["rank", key], na_position="last").reset_index(drop=True), figures
 
 
-def role_table(scores: pd.DataFrame, agents: pd.DataFrame, config: StaffConfig) -> pd.DataFrame:
-    """Per role: contacts scored, mean with a normal interval, target, met, and the agents' verdicts."""
+def role_table(
+    scores: pd.DataFrame, agents: pd.DataFrame, config: StaffConfig, *, role_stats: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Per role: contacts scored, mean with a normal interval, target, met, and the agents' verdicts.
+    ``role_stats`` (``role``, ``n``, ``mean``, ``var``, e.g. from DuckDB sums) replaces ``scores``."""
     z = float(stats.norm.ppf(0.5 + config.level / 2.0))
+    found = role_stats if role_stats is not None else unit_stats(scores, "role")
+    of = {
+        r: (int(n), float(m), float(v))
+        for r, n, m, v in zip(*(found[c].tolist() for c in ("role", "n", "mean", "var")), strict=True)
+    }
     rows = []
     for role in config.roles:
-        values = scores.loc[(scores["role"] == role.name) & scores["score"].notna(), "score"]
-        n = len(values)
-        mean = float(values.mean()) if n else float("nan")
-        half = z * float(values.std(ddof=1)) / math.sqrt(n) if n > 1 else float("nan")
+        n, mean, var = of.get(role.name, (0, float("nan"), float("nan")))
+        sd = math.sqrt(var) if n > 1 else float("nan")
+        half = z * sd / math.sqrt(n) if n > 1 else float("nan")
         mine = agents.loc[agents["role"] == role.name]
         ranked = mine.loc[mine["enough_data"]]
         rows.append(
@@ -117,10 +139,18 @@ def role_table(scores: pd.DataFrame, agents: pd.DataFrame, config: StaffConfig) 
 
 def hall_items(scores: pd.DataFrame, config: StaffConfig, *, worst: int = 2) -> pd.DataFrame:
     """Per hall and follow-up item: the shrunk item score and its gap to all halls' mean on the item;
-    ``worst_rank`` 1..``worst`` marks each hall's worst items (most negative gap)."""
+    ``worst_rank`` 1, 2, ... orders each hall's items from the worst (most negative gap; ``worst``
+    is kept for callers of the earlier signature: every item is ranked)."""
+    return hall_items_from_stats(
+        {i.column: unit_stats(scores, "hall_id", i.column) for i in config.items}, config
+    )
+
+
+def hall_items_from_stats(per_item: dict[str, pd.DataFrame], config: StaffConfig) -> pd.DataFrame:
+    """:func:`hall_items` from per-hall ``n``, ``mean``, ``var`` of each item column (``score_<item>``)."""
     parts = []
     for item in config.items:
-        units = unit_stats(scores, "hall_id", item.column)
+        units = per_item.get(item.column, pd.DataFrame())
         if units.empty:
             continue
         shrunk, prior = shrink(units, level=config.level, min_n=config.min_contacts)

@@ -3,7 +3,9 @@
 :func:`load_staff_tables` reads a data folder (``{table}.parquet`` / ``.csv``: contacts, staff,
 followups, surveys, subscribers) and, optionally, a run folder's ``pool_history.parquet`` and
 ``churn/churners.parquet`` - it is not a step of the monthly run, it reads what the run left.
-:func:`build_staff_views` is pure (tables in, views and summary out). Agent ids never leave: every
+:func:`build_staff_views` is pure (tables in, views and summary out): the estimates (leagues,
+roles, items per hall, gender) are made on per-unit sums grouped in DuckDB
+(:mod:`cxradar.staff.sums`), not on the contacts themselves. Agent ids never leave: every
 view carries ``agent_key``, the keyed HMAC-SHA256 of the id (:func:`agent_keys`).
 """
 
@@ -19,12 +21,14 @@ from cxradar.errors import DataError, UnreadableFileError
 from cxradar.months import month_start
 from cxradar.msisdn import hash_msisdn
 from cxradar.staff.config import StaffConfig
-from cxradar.staff.external import weak_survey_items
+from cxradar.staff.external import weak_survey_items, weak_survey_items_by_hall
 from cxradar.staff.followups import followup_answers, followup_list, followup_summary
+from cxradar.staff.gender import gender_breakdown
 from cxradar.staff.labels import VERDICT, label
-from cxradar.staff.league import hall_items, league, role_table
+from cxradar.staff.league import hall_items_from_stats, league_from_stats, role_table
 from cxradar.staff.outcomes import later_outcomes
 from cxradar.staff.scores import contact_scores, followup_status
+from cxradar.staff.sums import respondent_halls, staff_connection, unit_stats_from_sums, unit_sums
 from cxradar.staff.trend import monthly_trend
 
 __all__ = ["NO_STAFF", "agent_keys", "build_staff_views", "has_staff", "load_staff_tables", "months_up_to"]
@@ -117,25 +121,54 @@ def build_staff_views(
         )
     keys = agent_keys(pd.Series(staff["agent_id"].unique()), key)
     key_of = pd.Series(keys.to_numpy(), index=staff["agent_id"].unique())
-    halls, hall_prior = league(inside, "hall_id", config, config.hall_target)
+    con = staff_connection(tables, config)
+    try:
+        sums = {
+            by: unit_sums(con, by, config, months=window) for by in (("hall_id",), ("agent_id",), ("role",))
+        }
+        by_gender = {by: unit_sums(con, (by, "gender"), config, months=window) for by in ("hall_id", "role")}
+        surveyed = tables.get("surveys")
+        response_hall = (
+            respondent_halls(con, config.window_months)
+            if surveyed is not None and len(surveyed)
+            else pd.DataFrame()
+        )
+    finally:
+        con.close()
+    halls, hall_prior = league_from_stats(
+        unit_stats_from_sums(sums[("hall_id",)], ["hall_id"]), "hall_id", config, config.hall_target
+    )
     halls = _hall_table(halls, staff)
-    served = inside.dropna(subset=["agent_id"])
     role_of = staff.set_index("agent_id")["role"]
     targets = {r.name: r.target for r in config.roles}
     agent_targets = role_of.map(targets).fillna(config.hall_target)
-    agents, agent_prior = league(served, "agent_id", config, agent_targets)
+    agents, agent_prior = league_from_stats(
+        unit_stats_from_sums(sums[("agent_id",)], ["agent_id"]), "agent_id", config, agent_targets
+    )
     agents.insert(1, "role", agents["agent_id"].map(role_of))
     agents.insert(2, "hall_id", agents["agent_id"].map(staff.set_index("agent_id")["hall_id"]))
     agents["verdict_zh"] = [label(VERDICT, v)[0] for v in agents["verdict"]]
-    roles = role_table(inside, agents, config)
+    roles = role_table(inside, agents, config, role_stats=unit_stats_from_sums(sums[("role",)], ["role"]))
     agents.insert(0, "agent_key", agents.pop("agent_id").map(key_of))
+    per_item = {
+        i.column: unit_stats_from_sums(sums[("hall_id",)], ["hall_id"], i.column) for i in config.items
+    }
+    gender = gender_breakdown(
+        unit_stats_from_sums(by_gender["hall_id"], ["hall_id", "gender"]),
+        unit_stats_from_sums(by_gender["role"], ["role", "gender"]),
+        config,
+    )
     calls = followup_status(followups, contacts, config.followup_days)
     views: dict[str, pd.DataFrame] = {
         "halls": halls,
         "agents": agents,
         "roles": roles,
-        "hall_items": hall_items(inside, config),
+        "hall_items": hall_items_from_stats(per_item, config),
+        "gender": gender,
         "survey_items": weak_survey_items(tables.get("surveys", pd.DataFrame()), month, config),
+        "hall_survey_items": weak_survey_items_by_hall(
+            tables.get("surveys", pd.DataFrame()), response_hall, window, config
+        ),
         "trend": monthly_trend(scores, months_up_to(month, config.trend_months), config),
         "followup_summary": followup_summary(calls, scores, months_up_to(month, config.trend_months)),
         "followup_answers": followup_answers(calls, month),
