@@ -73,6 +73,9 @@ def test_outputs_have_the_documented_columns(two_months: tuple[Path, dict, dict]
         assert key in report["holdout"]
     assert report["rule"] == "seed_floors" and report["reliability"] and report["per_segment"]
     assert report["reliability_population"] and report["evaluation"]["method"] == "cross_validation"
+    # ~200 respondents a month at 20,000 lines: the training window reaches back from 3 months to
+    # the longest (6), all of the simulated data (identify.potential.train_min_respondents)
+    assert report["train_months"] == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
     assert set(summary["timings"]) == {name for name, _ in STEPS} | {"cards"}
     # a reason says why the customer is flagged: never a factor that lowers the risk, never "100 %"
     assert not potential["reasons_en"].str.contains("lowers the risk").any()
