@@ -135,11 +135,11 @@ def test_evaluation_against_truth(simulated: Path, two_months: tuple[Path, dict,
     # coverage recomputed by hand from the files
     assert result["coverage"] == pytest.approx(dissatisfied.isin(flagged).mean())
     # the list finds the dissatisfied far better than a random sample would. The seed's 3x against
-    # truth is the demo's floor at 50,000 subscribers (3.25x on 2026-12-01, docs/identify.md); at
-    # 20,000 the model learns from ~400 respondents and the list's lift is 2.79x with the
-    # simulator's first-touchpoint staff on (3.80x with staff.enabled: false), so the floor here is
-    # the one that catches a broken list, not the seed's
-    assert result["potential"]["lift"] > 2.5
+    # truth is the demo's floor at 50,000 subscribers (3.59x on 2026-12-01, docs/identify.md); at
+    # 20,000 the model learns from ~1,300 respondents over the longest training window (6 months)
+    # and the list's lift was 2.98x (2.79x with the 3-month window), so the floor here is the one
+    # that catches a broken list, a little below the seed's
+    assert result["potential"]["lift"] > 2.8, result["potential"]
     assert result["coverage"] > 0.5
 
 
