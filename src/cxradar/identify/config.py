@@ -53,7 +53,9 @@ class PotentialConfig:
     incident_max_hours: float
     incident_min_probability: float
     label_at_or_below: int
-    train_window_months: int
+    train_window_months: int  # the shortest training window (the last N survey months)
+    train_max_window_months: int  # ... reached back to, while respondents are fewer than:
+    train_min_respondents: int
     holdout_share: float
     holdout_seed: int
     causes: tuple[str, ...]
@@ -103,6 +105,13 @@ def _potential(tree: Tree) -> PotentialConfig:
             f"{tree.where('seed_floors')} must name exactly {', '.join(SEED_FLOOR_KEYS)}, got {', '.join(floors)}",
             fix="e.g. seed_floors: {precision: 0.60, recall: 0.60, lift: 3.0} (docs/identify.md)",
         )
+    shortest = value(tree, "train_window_months", int, low=1, fix=_FIX)
+    longest = value(tree, "train_max_window_months", int, low=1, fix=_FIX)
+    if longest < shortest:
+        raise ConfigError(
+            f"{tree.where('train_max_window_months')} = {longest} is shorter than train_window_months = {shortest}",
+            fix=f"set train_max_window_months to at least {shortest} (docs/identify.md)",
+        )
     return PotentialConfig(
         silent_window_months=value(tree, "silent_window_months", int, low=1, fix=_FIX),
         silent_min_probability=value(tree, "silent_min_probability", float | None, low=0, high=1, fix=_FIX),
@@ -115,7 +124,9 @@ def _potential(tree: Tree) -> PotentialConfig:
         incident_max_hours=value(tree, "incident_max_hours", float, low=0, fix=_FIX),
         incident_min_probability=value(tree, "incident_min_probability", float, low=0, high=1, fix=_FIX),
         label_at_or_below=value(tree, "label_at_or_below", int, low=1, high=10, fix=_FIX),
-        train_window_months=value(tree, "train_window_months", int, low=1, fix=_FIX),
+        train_window_months=shortest,
+        train_max_window_months=longest,
+        train_min_respondents=value(tree, "train_min_respondents", int, low=0, fix=_FIX),
         holdout_share=share,
         holdout_seed=value(tree, "holdout_seed", int, fix=_FIX),
         causes=value(tree, "causes", tuple[str, ...], fix=_FIX),

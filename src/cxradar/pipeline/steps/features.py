@@ -1,7 +1,7 @@
 """Step ``features``: the feature table as of every month the run needs, cached in RUN_DIR.
 
-Identification trains on the respondents of the last ``train_window_months`` months (features as
-of each answer's month) and scores the run's month; churn trains on earlier as-of months. The
+Identification trains on the respondents of its training window (the last ``train_window_months``
+months, longer when respondents are few; features as of each answer's month) and scores the run's month; churn trains on earlier as-of months. The
 tables come from :func:`cxradar.features.build_feature_months`: monthly base aggregates computed
 once per calendar month, cached under ``RUN_DIR/features/`` keyed by the validated inputs'
 fingerprint and the SQL, so next month's run computes one new base month and one new window. Months other than the run's
@@ -23,7 +23,9 @@ __all__ = ["build_features_step", "feature_months"]
 
 def feature_months(ctx: RunContext) -> list[str]:
     """As-of months needed by identification (training window) and churn (training + scoring)."""
-    months = set(ctx.months_back(ctx.config.potential.train_window_months))
+    from cxradar.pipeline.steps.identify import training_months
+
+    months = set(training_months(ctx))
     if ctx.churn_config is not None:
         from cxradar.churn.step import plan_months
 

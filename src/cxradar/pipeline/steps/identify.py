@@ -25,11 +25,18 @@ from cxradar.identify.incidents import summarise_hits
 from cxradar.identify.potential import describe_potential, flag_kinds
 from cxradar.identify.predicted import FittedIdentifier, train_identifier
 from cxradar.identify.silent import channel_silent
+from cxradar.identify.window import training_window
 from cxradar.models import explain
 from cxradar.months import month_bounds, month_shift
 from cxradar.pipeline.context import RunContext
 
-__all__ = ["POTENTIAL_SCHEMA", "identify_potential_step", "respondent_features", "train_model_step"]
+__all__ = [
+    "POTENTIAL_SCHEMA",
+    "identify_potential_step",
+    "respondent_features",
+    "train_model_step",
+    "training_months",
+]
 
 POTENTIAL_SCHEMA = pa.schema(
     [
@@ -55,6 +62,30 @@ def _lit(day: pd.Timestamp) -> str:
     return f"TIMESTAMP '{day:%Y-%m-%d %H:%M:%S}'"
 
 
+def training_months(ctx: RunContext) -> list[str]:
+    """The identifier's training months (:func:`cxradar.identify.window.training_window`): the
+    last ``train_window_months``, reaching back while respondents are few (counted once per run)."""
+    if "training_months" not in ctx.results:
+        p = ctx.config.potential
+        counts: dict[str, int] = {}
+        for month in ctx.months_back(p.train_max_window_months):
+            start, end = month_bounds(month)
+            counts[month] = int(
+                ctx.engine.fetch(
+                    f"SELECT COUNT(DISTINCT msisdn) AS n FROM surveys "
+                    f"WHERE answered_at >= {_lit(start)} AND answered_at < {_lit(end)}"
+                )["n"].iloc[0]
+            )
+        ctx.results["training_months"] = training_window(
+            ctx.month,
+            counts,
+            shortest=p.train_window_months,
+            longest=p.train_max_window_months,
+            min_respondents=p.train_min_respondents,
+        )
+    return list(ctx.results["training_months"])
+
+
 def respondent_features(ctx: RunContext, months: list[str]) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """The survey answers of ``months`` and, per month, the features of that month's respondents."""
     start, _ = month_bounds(months[0])
@@ -76,7 +107,7 @@ def respondent_features(ctx: RunContext, months: list[str]) -> tuple[pd.DataFram
 def train_model_step(ctx: RunContext) -> dict[str, Any]:
     """Fit the survey-trained classifier on the training window's respondents."""
     p = ctx.config.potential
-    surveys, features = respondent_features(ctx, ctx.months_back(p.train_window_months))
+    surveys, features = respondent_features(ctx, training_months(ctx))
     surveyed = {m: f for m, f in features.items() if len(f)}
     surveyed.setdefault(ctx.month, features[ctx.month])
     fitted = train_identifier(surveys, surveyed, ctx.month, p, ctx.model_kind)
