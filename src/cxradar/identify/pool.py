@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
+import numpy as np
 import pandas as pd
 
 from cxradar.errors import StateError
@@ -140,6 +141,20 @@ def pool_from_history(history: pd.DataFrame) -> pd.DataFrame:
     return pool.rename_axis("msisdn").reset_index()[POOL_COLUMNS]
 
 
+def _joined(frame: pd.DataFrame, column: str, sep: str) -> pd.Series:
+    """``frame.groupby("msisdn", sort=True)[column].agg(sep.join)`` (rows in their order within a
+    customer) as one C-level reduction over the sorted rows rather than a Python call per group."""
+    keys = frame["msisdn"].astype(str).to_numpy()
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    values = np.asarray([sep + str(v) for v in frame[column].to_numpy()[order]], dtype=object)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    joined = np.add.reduceat(values, starts) if len(values) else values
+    return pd.Series(
+        [j[len(sep) :] for j in joined], index=pd.Index(keys[starts], name="msisdn"), dtype=object
+    )
+
+
 def _month_events(signals: pd.DataFrame, in_pool: pd.Index, month: str) -> pd.DataFrame:
     if signals.empty:
         return empty_history()
@@ -161,8 +176,8 @@ def _month_events(signals: pd.DataFrame, in_pool: pd.Index, month: str) -> pd.Da
             "last_signal_at": grouped["at"].max(),
             "n_signals": grouped.size(),
             "cause": main["cause"],
-            "reason_en": grouped["reason_en"].agg("; ".join),
-            "reason_zh": grouped["reason_zh"].agg("；".join),
+            "reason_en": _joined(ranked, "reason_en", "; "),
+            "reason_zh": _joined(ranked, "reason_zh", "；"),
         }
     )
     events.loc[events.index.isin(in_pool), "event"] = "re_signal"
@@ -281,17 +296,37 @@ def update_pool(
     ``history`` is the history so far (``None`` or empty to start); rows of ``month`` already in it
     are replaced, so re-running a month gives the same result.
     """
+    history = empty_history() if history is None or history.empty else _typed(history)
+    check_month_order(history, month)
+    prior = history.loc[history["month"] != month]
+    tables = {
+        "complaints": complaints,
+        "contacts": contacts,
+        "surveys": surveys,
+        "care_actions": care_actions,
+        "subscribers": subscribers,
+    }
+    return _update(prior, pool_from_history(prior), month, tables, config)
+
+
+def _update(
+    prior: pd.DataFrame,
+    before: pd.DataFrame,
+    month: str,
+    tables: Mapping[str, pd.DataFrame],
+    config: IdentifyConfig | PoolConfig,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`update_pool` on a typed history without ``month``'s rows (``prior``) and its pool
+    (``before``): a replay has both from the month before, so neither is rebuilt."""
+    complaints, contacts, surveys = tables["complaints"], tables["contacts"], tables["surveys"]
+    care_actions, subscribers = tables["care_actions"], tables["subscribers"]
     pool_config = config.pool if isinstance(config, IdentifyConfig) else config
     causes = (
         config.potential.causes
         if isinstance(config, IdentifyConfig)
         else ("network", "billing", "service", "value", "unknown")
     )
-    history = empty_history() if history is None or history.empty else _typed(history)
-    check_month_order(history, month)
-    prior = history.loc[history["month"] != month]
     start, end = month_bounds(month)
-    before = pool_from_history(prior)
     signals = entry_signals(
         start,
         end,
@@ -344,15 +379,22 @@ def replay_pool(
 ) -> Iterator[tuple[str, pd.DataFrame, pd.DataFrame]]:
     """Run :func:`update_pool` over consecutive ``months`` from the contract ``tables``, yielding
     ``(month, pool, history)`` after each - the monthly run and the churn signals both replay this way."""
+    pool: pd.DataFrame | None = None
     for month in months:
-        pool, history = update_pool(
-            history,
-            month,
-            complaints=tables["complaints"],
-            contacts=tables["contacts"],
-            surveys=tables["surveys"],
-            care_actions=tables["care_actions"],
-            subscribers=tables["subscribers"],
-            config=config,
-        )
+        if pool is None or history is None:  # the first month: as update_pool starts
+            pool, history = update_pool(
+                history,
+                month,
+                complaints=tables["complaints"],
+                contacts=tables["contacts"],
+                surveys=tables["surveys"],
+                care_actions=tables["care_actions"],
+                subscribers=tables["subscribers"],
+                config=config,
+            )
+        else:  # later months: the history so far is typed and ``pool`` is its pool
+            check_month_order(history, month)
+            prior = history.loc[history["month"] != month]
+            before = pool if len(prior) == len(history) else pool_from_history(prior)
+            pool, history = _update(prior, before, month, tables, config)
         yield month, pool, history
