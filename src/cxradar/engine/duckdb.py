@@ -45,6 +45,7 @@ __all__ = [
     "connect",
     "copy_to_parquet",
     "fetch_frame",
+    "memory_connection",
     "portable_select",
     "register_table",
     "run_models",
@@ -120,6 +121,12 @@ def connect(
             )
         register_table(con, contract, path)
     return con
+
+
+def memory_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection for SQL over pandas frames a logic module registers (logic
+    layers reach DuckDB only through the engine layer)."""
+    return duckdb.connect()
 
 
 def run_models(

@@ -19,11 +19,12 @@ the staffed-contact scores in SQL - the same rules as :func:`cxradar.staff.score
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+from cxradar.engine.duckdb import memory_connection
 from cxradar.staff.config import StaffConfig
 
 __all__ = ["respondent_halls", "staff_connection", "unit_stats_from_sums", "unit_sums", "value_columns"]
@@ -85,10 +86,10 @@ def _scores_sql(config: StaffConfig, *, has_gender: bool) -> str:
     """
 
 
-def staff_connection(tables: dict[str, pd.DataFrame], config: StaffConfig) -> duckdb.DuckDBPyConnection:
+def staff_connection(tables: dict[str, pd.DataFrame], config: StaffConfig) -> Any:
     """A DuckDB connection holding ``contacts``, ``staff``, ``followups``, ``subscribers`` and
     ``surveys`` (empty ones left out) and the view ``staff_scores``."""
-    con = duckdb.connect()
+    con = memory_connection()
     for name in ("contacts", "staff", "followups", "subscribers", "surveys"):
         frame = tables.get(name)
         if frame is not None and len(frame.columns):
@@ -108,7 +109,7 @@ def staff_connection(tables: dict[str, pd.DataFrame], config: StaffConfig) -> du
 
 
 def unit_sums(
-    con: duckdb.DuckDBPyConnection,
+    con: Any,
     by: Sequence[str],
     config: StaffConfig,
     *,
@@ -144,7 +145,7 @@ def unit_stats_from_sums(sums: pd.DataFrame, by: Sequence[str], value: str = "sc
     return out.loc[n > 0].reset_index(drop=True)
 
 
-def respondent_halls(con: duckdb.DuckDBPyConnection, months: int) -> pd.DataFrame:
+def respondent_halls(con: Any, months: int) -> pd.DataFrame:
     """``response_id`` -> ``hall_id``: the hall of the respondent's latest hall contact at most
     ``months`` months before the answer (responses without one left out). Needs ``surveys``."""
     sql = f"""
