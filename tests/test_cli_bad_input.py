@@ -53,6 +53,8 @@ CASES: dict[str, list[list[str]]] = {
         ["DATA", "--month", "2027-03", "--out", "DIR"],
         ["DATA", "--month", MONTH, "--out", "DIR", "--model", "svm"],
         ["DATA", "--month", MONTH, "--out", "DIR", "--wide-table", "FILE"],
+        ["DATA", "--month", MONTH, "--out", "DIR", "--tables-from", "hive:dw"],
+        ["DATA", "--month", MONTH, "--out", "DIR", "--write-to", "catalog:"],
     ],
     "evaluate": [["MISSING", "--truth", "MISSING"], ["DIR", "--truth", "DIR"], ["RUN", "--truth", "FILE"]],
     "model cv": [

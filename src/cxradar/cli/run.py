@@ -68,6 +68,20 @@ __all__ = ["run"]
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="YAML mapping of contract columns to the wide table's columns (see conf/widetable/example.yaml).",
 )
+@click.option(
+    "--tables-from",
+    metavar="catalog:DB",
+    default=None,
+    help="Read the tables from database DB of the Spark catalog (DB.subscribers, DB.usage_monthly ...; "
+    "a Hive warehouse) with spark.table; DATA_DIR receives them as Parquet, a snapshot of what the month read.",
+)
+@click.option(
+    "--write-to",
+    metavar="catalog:DB",
+    default=None,
+    help="Also write the month's outputs as tables of database DB of the Spark catalog (pool, "
+    "potential_dissatisfied, care_plan, churners ...), partitioned by run_month.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 def run(
     data_dir: Path,
@@ -80,6 +94,8 @@ def run(
     spark_master: str | None,
     wide_table: Path | None,
     mapping: Path | None,
+    tables_from: str | None,
+    write_to: str | None,
     as_json: bool,
 ) -> None:
     """Run the monthly cycle on DATA_DIR for one month and write the results to RUN_DIR.
@@ -99,6 +115,8 @@ def run(
     See the effective settings, and where each came from: cxradar config show --config my-run.yaml
       cxradar run data/ --wide-table kuanbiao.csv --mapping conf/widetable/example.yaml \\
           --month 2026-10 --out runs
+      cxradar run /data/snap-2026-10 --tables-from catalog:dw_cx --write-to catalog:dw_cx_out \\
+          --engine spark --month 2026-10 --out /runs/bj
 
     \b
     Writes into RUN_DIR (each file atomically):
@@ -109,7 +127,9 @@ def run(
     The pool history carries over: process months in order; re-running the last month replaces it.
     RUN_DIR may not be DATA_DIR or contain it (the operator's tables are never overwritten).
     With --wide-table, subscribers and usage_monthly come from the wide table, the other tables
-    from DATA_DIR (docs/data-contract.md#wide-table).
+    from DATA_DIR (docs/data-contract.md#wide-table). With --tables-from catalog:DB the tables
+    come from the Spark catalog and DATA_DIR (empty, or an earlier snapshot) receives a copy;
+    --write-to catalog:DB adds the outputs to the catalog (docs/architecture.md#spark-catalog).
     Score the run with: cxradar evaluate RUN_DIR --truth DATA_DIR/truth
     """
     from cxradar.pipeline import STEPS, run_month
@@ -132,6 +152,8 @@ def run(
             progress=advance,
             wide_table=wide_table,
             mapping=mapping,
+            tables_from=tables_from,
+            write_to=write_to,
         )
     if as_json:
         click.echo(json.dumps(summary, ensure_ascii=False, indent=2))

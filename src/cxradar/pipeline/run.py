@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from cxradar.contract import load_contracts
 from cxradar.engine.base import Engine
+from cxradar.engine.catalog import catalog_database, stage_catalog_tables, write_to_catalog
 from cxradar.engine.files import atomic_write_text
 from cxradar.errors import ConfigError, CxradarError, UnreadableFileError, did_you_mean
 from cxradar.identify.config import IdentifyConfig
@@ -205,6 +206,8 @@ def run_month(
     skip: Collection[str] = (),
     wide_table: Path | None = None,
     mapping: Path | None = None,
+    tables_from: str | None = None,
+    write_to: str | None = None,
 ) -> dict[str, Any]:
     """Run the monthly cycle for ``month`` (YYYY-MM) on DATA_DIR into RUN_DIR; return the summary.
 
@@ -212,10 +215,23 @@ def run_month(
     replaces it identically. ``progress(step, done, total)`` is called after each step; ``skip``
     names optional steps to leave out (:data:`OPTIONAL_STEPS`). ``wide_table`` and ``mapping``
     (together) build subscribers and usage_monthly from the operator's wide table during
-    validation (docs/data-contract.md#wide-table).
+    validation (docs/data-contract.md#wide-table). ``tables_from="catalog:DB"`` first copies the
+    tables of the Spark catalog's database DB into DATA_DIR (a snapshot, then read as files);
+    ``write_to="catalog:DB"`` writes the committed outputs as tables of DB
+    (:mod:`cxradar.engine.catalog`).
     """
     parse_month(month)
     data_dir, run_dir = Path(data_dir), Path(run_dir)
+    source_db = catalog_database(tables_from, "--tables-from")
+    target_db = catalog_database(write_to, "--write-to")
+    if (source_db or target_db) and spark is None:
+        from cxradar.engine.spark import start_session
+
+        spark = start_session(spark_master)
+    staged: dict[str, int] | None = None
+    if source_db:
+        guard_output(run_dir, [data_dir], tables=load_contracts(), owned=True)
+        staged = stage_catalog_tables(spark, source_db, data_dir)
     _check(data_dir, model_kind, skip)
     guard_output(run_dir, [data_dir, wide_table], tables=load_contracts(), owned=True)
     if isinstance(config, RunConfig):
@@ -259,6 +275,12 @@ def run_month(
             _build_cards(ctx, summary)
             if progress is not None:
                 progress("cards", total, total)
+        if staged is not None or target_db:
+            summary["catalog"] = {"read": {f"{source_db}.{k}": v for k, v in (staged or {}).items()}}
+            if target_db:
+                summary["catalog"]["written"] = write_to_catalog(spark, target_db, summary["outputs"], month)
+            text = json.dumps(json_safe(summary), ensure_ascii=False, indent=2)
+            atomic_write_text(text, layout.root / "summary.json")
     finally:
         ctx.timer.stop()
         the_engine.close()
