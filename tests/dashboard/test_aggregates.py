@@ -292,3 +292,29 @@ def test_staff_page_without_staff_tables_says_so() -> None:
     assert len(blocks) == 1 and isinstance(blocks[0], Notice)
     assert "no staff tables" in blocks[0].text.en and "没有员工表" in blocks[0].text.zh
     assert all(x.en and x.zh for x in texts(page))
+
+
+def _held_back(run: SmallRun, month: str) -> tuple[dict[str, int], dict[str, int]]:
+    """Customers a policy held back in ``month``, counted by pandas from the care step's own list
+    (care_left_out.parquet: one row per customer, ``fallback`` = what became of them)."""
+    left = pd.read_parquet(run.run_dir / "care" / month / "care_left_out.parquet")
+    moved = left["fallback"].astype(str).eq("wait_for_contact")
+    by_reason = [left.loc[rows, "reason"].astype(str).value_counts() for rows in (moved, ~moved)]
+    return tuple({str(k): int(v) for k, v in counts.items()} for counts in by_reason)  # type: ignore[return-value]
+
+
+def test_moved_to_wait_and_left_out_match_the_care_lists(small_run: SmallRun) -> None:
+    """Since moved customers count as cared for, care_left_out holds only those without care; the
+    moved ones are in care_moved_to_wait, per care month and reason."""
+    m = _month(small_run)
+    moved_table, left_table = m.table("care_moved_to_wait"), m.table("care_left_out")
+    checked = 0
+    for period in sorted(p.name for p in (small_run.run_dir / "care").iterdir() if p.is_dir()):
+        moved, left = _held_back(small_run, period)
+        shown_moved = moved_table.loc[moved_table["period"] == period].set_index("reason")["customers"]
+        shown_left = left_table.loc[left_table["period"] == period].set_index("reason")["customers"]
+        assert shown_moved.to_dict() == moved, period
+        assert shown_left.to_dict() == left, period
+        checked += sum(moved.values())
+    assert checked > 0, "the small run moves customers to wait-for-contact (fatigue, capacity ...)"
+    assert (moved_table["label_zh"] != moved_table["label_en"]).all()  # every reason named in Chinese

@@ -178,6 +178,50 @@ def test_headline_numbers_equal_summary_json(opened: Opened, small_run: SmallRun
     assert f"{pool['entered']:,}" in meaning and f"{pool['exited']:,}" in meaning
 
 
+HELD_BACK_CHART = """() => {
+  const option = echarts.getInstanceByDom(document.getElementById('care-held-back')).getOption();
+  return {categories: option.yAxis[0].data, series: option.series.map(s => ({name: s.name, data: s.data}))};
+}"""
+
+
+def test_care_page_draws_who_the_policies_moved_by_reason(opened: Opened, small_run: SmallRun) -> None:
+    """The chart of customers held back from proactive care: per reason, the moved-to-wait-for-contact
+    and the left-without-care counts drawn equal those counted from the care step's customer list."""
+    from cxradar.dashboard.labels import Labels
+
+    from .test_aggregates import _held_back
+
+    moved, left = _held_back(small_run, small_run.summary["month"])
+    assert sum(moved.values()) > 0, "the small run moves customers to wait-for-contact"
+    opened.show("care")
+    chart = opened.page.locator("#page-care #care-held-back")
+    assert chart.evaluate(PAINTED) > 100
+    labels = Labels()
+    for lang in ("zh", "en"):
+        if opened.lang() != lang:
+            opened.page.click("#cx-lang")
+        drawn = opened.page.evaluate(HELD_BACK_CHART)
+        expected = {
+            labels.get("left_out", code).get(lang): (moved.get(code, 0), left.get(code, 0))
+            for code in {*moved, *left}
+        }
+        assert [s["name"] for s in drawn["series"]] == (
+            ["改为守株待兔", "未获关怀"]
+            if lang == "zh"
+            else ["moved to wait-for-contact", "left without care"]
+        )
+        shown = {
+            category: (a, b)
+            for category, a, b in zip(
+                drawn["categories"], drawn["series"][0]["data"], drawn["series"][1]["data"], strict=True
+            )
+        }
+        assert shown == expected, lang
+    text = opened.page.locator("#page-care").inner_text()
+    assert f"{sum(moved.values()):,}" in text  # the sentence above the chart gives the total
+    assert opened.errors == []
+
+
 def test_staff_page_shows_the_hall_league_with_intervals(opened: Opened) -> None:
     opened.show("staff")
     assert opened.page.locator("#page-staff #staff-halls").get_attribute("data-drawn") == "1"

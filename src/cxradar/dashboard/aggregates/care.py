@@ -1,7 +1,9 @@
-"""Care and campaigns: strategies, channels and capacity, who policies left out, campaign effects.
+"""Care and campaigns: strategies, channels and capacity, who policies held back, campaign effects.
 
 Per care month the run writes ``care/YYYY-MM/care_summary.json`` (counts by strategy, channel,
-rule, left-out reason) and, one month later, ``campaign_evaluation.json`` (treatment against
+rule; customers a policy moved to wait-for-contact by reason, ``moved_by_reason``, and those left
+without care, ``left_out_by_reason``: moved customers count as cared for, see
+:mod:`cxradar.care.moved`) and, one month later, ``campaign_evaluation.json`` (treatment against
 control with intervals, contribution to the company-wide score, ROI, the uplift model for the next
 round). Those are read for every month of the run, so the tables show the history. Channel
 capacity used is the busiest campaign day of this month's plan over the daily capacity in the
@@ -31,6 +33,14 @@ EFFECT_MEASURES: dict[str, tuple[tuple[str, ...], str]] = {
     "difference_in_differences": (("difference_in_differences",), "diff"),
 }
 
+# the columns of the policy tables: customers a policy held back, per care month and reason
+_BY_REASON = (
+    col("period", "string", "care month", "关怀月份"),
+    *coded("reason", "reason", "原因"),
+    col("customers", "int", "customers", "客户数"),
+)
+_HELD_BACK_GRAIN = ("one row per care month and reason", "每个关怀月份每种原因一行")
+
 SPECS = [
     spec(
         "care_strategies",
@@ -59,14 +69,24 @@ SPECS = [
     spec(
         "care_left_out",
         "care",
-        ("one row per care month and reason", "每个关怀月份每种原因一行"),
+        _HELD_BACK_GRAIN,
         (
-            "Customers the care policies kept from proactive care, and why (they got a pending-care flag instead where set).",
-            "被关怀策略排除在主动关怀之外的客户及原因（按设置改为待接触关怀标记）。",
+            "Customers the care policies left without any care this round, and why (only with on_excluded: drop; "
+            "those moved to wait-for-contact are in care_moved_to_wait).",
+            "被关怀策略排除、本轮未获任何关怀的客户及原因（仅在 on_excluded: drop 时出现；改为守株待兔的客户见 care_moved_to_wait）。",
         ),
-        col("period", "string", "care month", "关怀月份"),
-        *coded("reason", "reason", "原因"),
-        col("customers", "int", "customers", "客户数"),
+        *_BY_REASON,
+    ),
+    spec(
+        "care_moved_to_wait",
+        "care",
+        _HELD_BACK_GRAIN,
+        (
+            "Customers a care policy (contact fatigue, do-not-disturb, capacity ...) kept from the proactive "
+            "care their rule chose and moved to wait-for-contact: they are cared for at their next contact.",
+            "因关怀策略（接触频次、免打扰、容量等）未能进行规则选定的主动关怀、改为守株待兔的客户：在其下次接触时关怀。",
+        ),
+        *_BY_REASON,
     ),
     spec(
         "care_rules",
@@ -158,6 +178,8 @@ SPECS = [
     ),
 ]
 
+_COLUMNS = {s.name: s.column_names[1:] for s in SPECS}  # table -> its columns after month
+
 
 def _counts(summaries: dict[str, dict[str, Any]], key: str, kind: str, ctx: AggregateContext) -> pd.DataFrame:
     rows = [
@@ -191,7 +213,7 @@ def care_channels(
     frame["capacity_per_day"] = frame["code"].map(capacity)
     frame["capacity_used"] = frame["peak_day"] / frame["capacity_per_day"]
     frame = frame.astype({"peak_day": "Int64", "capacity_per_day": "Int64", "capacity_used": "float64"})
-    return frame.rename(columns={"code": "channel"})[SPECS[1].column_names[1:]]
+    return frame.rename(columns={"code": "channel"})[_COLUMNS["care_channels"]]
 
 
 def _evaluations(ctx: AggregateContext) -> dict[str, dict[str, Any]]:
@@ -228,7 +250,7 @@ def campaign_effects(evaluations: dict[str, dict[str, Any]]) -> pd.DataFrame:
                     "n_control": node.get("n_control", ev.get("n_control")),
                 }
             )
-    frame = pd.DataFrame(rows, columns=SPECS[4].column_names[1:])
+    frame = pd.DataFrame(rows, columns=_COLUMNS["campaign_effects"])
     return frame.astype(
         {"estimate": "float64", "ci_low": "float64", "ci_high": "float64", "p_value": "float64"}
         | {"n_treatment": "Int64", "n_control": "Int64"}
@@ -259,7 +281,7 @@ def campaign_groups(ctx: AggregateContext, evaluations: dict[str, dict[str, Any]
                     "p_value": entry.get("p_value"),
                 }
             )
-    frame = pd.DataFrame(rows, columns=SPECS[5].column_names[1:])
+    frame = pd.DataFrame(rows, columns=_COLUMNS["campaign_groups"])
     return frame.astype(
         {c: "float64" for c in ("estimate", "ci_low", "ci_high", "p_value")}
         | {"n_treatment": "Int64", "n_control": "Int64"}
@@ -284,8 +306,8 @@ def campaign_value(evaluations: dict[str, dict[str, Any]]) -> pd.DataFrame:
                 "roi_ci_high": dig(ev, "roi", "roi_ci_high"),
             }
         )
-    frame = pd.DataFrame(rows, columns=SPECS[6].column_names[1:])
-    return frame.astype({c: "float64" for c in SPECS[6].column_names[2:]})
+    frame = pd.DataFrame(rows, columns=_COLUMNS["campaign_value"])
+    return frame.astype({c: "float64" for c in _COLUMNS["campaign_value"][1:]})
 
 
 def uplift_next_round(ctx: AggregateContext, evaluations: dict[str, dict[str, Any]]) -> pd.DataFrame:
@@ -308,7 +330,7 @@ def uplift_next_round(ctx: AggregateContext, evaluations: dict[str, dict[str, An
                 "next_power": dig(design, "power_calculation", "power") if is_current else None,
             }
         )
-    frame = pd.DataFrame(rows, columns=SPECS[7].column_names[1:])
+    frame = pd.DataFrame(rows, columns=_COLUMNS["uplift_next_round"])
     return frame.astype(
         {"qini_uplift": "float64", "qini_risk": "float64", "next_power": "float64"}
         | {"next_treatment": "Int64", "next_control": "Int64"}
@@ -323,14 +345,16 @@ def build(ctx: AggregateContext, policies: Path | None = None) -> dict[str, pd.D
     }
     strategies = _counts(summaries, "by_strategy", "strategy", ctx).rename(columns={"code": "strategy"})
     left_out = _counts(summaries, "left_out_by_reason", "left_out", ctx).rename(columns={"code": "reason"})
+    moved = _counts(summaries, "moved_by_reason", "left_out", ctx).rename(columns={"code": "reason"})
     current = {ctx.month: summaries[ctx.month]} if ctx.month in summaries else {}
     rules = _counts(current, "by_rule", "rule", ctx).rename(columns={"code": "rule"})
     evaluations = _evaluations(ctx)
     return {
-        "care_strategies": strategies[SPECS[0].column_names[1:]],
+        "care_strategies": strategies[_COLUMNS["care_strategies"]],
         "care_channels": care_channels(ctx, summaries, policies),
-        "care_left_out": left_out[SPECS[2].column_names[1:]],
-        "care_rules": rules[SPECS[3].column_names[1:]],
+        "care_left_out": left_out[_COLUMNS["care_left_out"]],
+        "care_moved_to_wait": moved[_COLUMNS["care_moved_to_wait"]],
+        "care_rules": rules[_COLUMNS["care_rules"]],
         "campaign_effects": campaign_effects(evaluations),
         "campaign_groups": campaign_groups(ctx, evaluations),
         "campaign_value": campaign_value(evaluations),

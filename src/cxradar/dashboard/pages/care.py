@@ -8,9 +8,10 @@ import pandas as pd
 from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
 from cxradar.dashboard.charts import Series, bar, intervals
-from cxradar.dashboard.model import Block, Chart, Kpi, KpiGrid, Page, Section
+from cxradar.dashboard.model import Block, Kpi, KpiGrid, Page, Para, Section
+from cxradar.dashboard.pages.chartspec import CUSTOMERS, Measure, prefixed, row_bars, stacked_by_period
 from cxradar.dashboard.pages.common import frame_table, missing, notice_section, row_labels, with_column
-from cxradar.dashboard.text import Text, same, t
+from cxradar.dashboard.text import same, t
 
 __all__ = ["MEASURES", "PAGE_ID", "build"]
 
@@ -25,34 +26,78 @@ MEASURES = {
     "churn_rate": t("churn rate, treated vs control", "离网率：处理组对比对照组"),
     "difference_in_differences": t("difference-in-differences (1-10 points)", "双重差分（1-10分）"),
 }
+HELD_BACK = {  # what became of a customer a policy kept from the proactive care their rule chose
+    "moved": t("moved to wait-for-contact", "改为守株待兔"),
+    "left_out": t("left without care", "未获关怀"),
+}
 BY = {"strategy": t("strategy", "策略"), "primary_kind": t("kind", "类型"), "segment": t("segment", "客户群")}
 
 
-def _stacked_by_period(frame: pd.DataFrame, code: str, chart_id: str, title: Text) -> Chart:
-    periods = sorted(frame["period"].unique())
-    firsts = frame.drop_duplicates(code)
-    return bar(
-        chart_id,
-        title,
-        [same(p) for p in periods],
-        [
-            Series(
-                label,
-                [
-                    float(frame.loc[(frame["period"] == p) & (frame[code] == c), "customers"].sum())
-                    for p in periods
-                ],
+def held_back(moved: pd.DataFrame, left_out: pd.DataFrame) -> list[Block]:
+    """This month's customers a policy (fatigue, do-not-disturb, capacity ...) kept from proactive
+    care, by reason: moved to wait-for-contact (cared for at their next contact, so counted as cared
+    for) beside left without care (only with ``on_excluded: drop``)."""
+    if not len(moved) and not len(left_out):
+        return [
+            missing(
+                t("No policy held a customer back this month", "本月无客户受关怀策略限制"),
+                t("nothing to do", "无需处理"),
             )
-            for c, label in zip(firsts[code], row_labels(firsts), strict=True)
-        ],
-        stacked=True,
-        value_name=t("customers", "客户数"),
-    )
+        ]
+    both = pd.concat([moved.assign(outcome="moved"), left_out.assign(outcome="left_out")], ignore_index=True)
+    per = both.pivot_table(
+        index="reason", columns="outcome", values="customers", aggfunc="sum", fill_value=0, sort=False
+    ).reindex(columns=list(HELD_BACK), fill_value=0)
+    reasons = both.drop_duplicates("reason").set_index("reason")[["label_en", "label_zh"]].join(per)
+    reasons = reasons.assign(total=reasons["moved"] + reasons["left_out"])
+    reasons = reasons.sort_values("total", ascending=False, kind="stable")
+    n_moved, n_left = int(reasons["moved"].sum()), int(reasons["left_out"].sum())
+    blocks: list[Block] = [
+        Para(
+            t(
+                f"{fmt.count(n_moved)} customers a policy kept from the proactive care their rule chose were "
+                f"moved to wait-for-contact: they are cared for at their next call or visit and count as cared "
+                f"for. {fmt.count(n_left)} were left without care.",
+                f"{fmt.count(n_moved)}名客户因关怀策略未能进行规则选定的主动关怀，改为守株待兔："
+                f"在其下次来电或到厅时关怀，计入已关怀。{fmt.count(n_left)}名客户未获关怀。",
+            )
+        ),
+        row_bars(
+            "care-held-back",
+            t(
+                "Held back from proactive care this month, by reason",
+                "本月受策略限制未进行主动关怀的客户（按原因）",
+            ),
+            reasons,
+            [Measure(outcome, name) for outcome, name in HELD_BACK.items()],
+            horizontal=True,
+            value_name=CUSTOMERS,
+        ),
+    ]
+    if len(moved):
+        blocks.append(
+            frame_table(
+                t("Moved to wait-for-contact, by reason", "改为守株待兔的客户（按原因）"),
+                moved,
+                "care_moved_to_wait",
+                [("label", "text"), ("customers", "count")],
+            )
+        )
+    if len(left_out):
+        blocks.append(
+            frame_table(
+                t("Left without care, by reason", "未获关怀的客户（按原因）"),
+                left_out,
+                "care_left_out",
+                [("label", "text"), ("customers", "count")],
+            )
+        )
+    return blocks
 
 
 def care_sections(m: MonthTables) -> list[Section]:
     strategies, channels = m.table("care_strategies"), m.table("care_channels")
-    left_out, rules = m.table("care_left_out"), m.table("care_rules")
+    left_out, moved, rules = m.table("care_left_out"), m.table("care_moved_to_wait"), m.table("care_rules")
     if not len(strategies):
         return [
             notice_section(
@@ -62,48 +107,33 @@ def care_sections(m: MonthTables) -> list[Section]:
             )
         ]
     blocks: list[Block] = [
-        _stacked_by_period(
-            strategies,
-            "strategy",
+        stacked_by_period(
             "care-strategies",
             t("Customers per care strategy and month", "各月关怀策略客户数"),
+            strategies,
+            "strategy",
         ),
-        _stacked_by_period(
-            channels, "channel", "care-channels", t("Customers per channel and month", "各月渠道客户数")
+        stacked_by_period(
+            "care-channels", t("Customers per channel and month", "各月渠道客户数"), channels, "channel"
         ),
     ]
     now = channels.loc[(channels["period"] == m.month) & channels["capacity_used"].notna()]
     if len(now):
         blocks.append(
-            bar(
+            row_bars(
                 "care-capacity",
                 t("Capacity used on the busiest campaign day", "活动最繁忙日的渠道容量使用率"),
-                row_labels(now),
-                [Series(t("capacity used", "容量使用率"), list(now["capacity_used"]))],
+                now,
+                Measure("capacity_used", t("capacity used", "容量使用率")),
                 horizontal=True,
                 percent=True,
                 mark=(t("capacity", "容量"), 1.0),
             )
         )
     sections = [Section(t("Strategies and channels", "关怀策略与渠道"), blocks)]
-    left_blocks: list[Block] = []
-    current_left = left_out.loc[left_out["period"] == m.month]
-    if len(current_left):
-        left_blocks.append(
-            bar(
-                "care-left-out",
-                t("Kept from proactive care this month, and why", "本月未进行主动关怀的客户及原因"),
-                row_labels(current_left),
-                [Series(t("customers", "客户数"), list(current_left["customers"]))],
-                horizontal=True,
-            )
-        )
-    else:
-        left_blocks.append(
-            missing(
-                t("No customer was left out this month", "本月无客户被排除"), t("nothing to do", "无需处理")
-            )
-        )
+    left_blocks = held_back(
+        moved.loc[moved["period"] == m.month], left_out.loc[left_out["period"] == m.month]
+    )
     if len(rules):
         left_blocks.append(
             frame_table(
@@ -113,7 +143,15 @@ def care_sections(m: MonthTables) -> list[Section]:
                 [("label", "text"), ("customers", "count")],
             )
         )
-    sections.append(Section(t("What the policies left out", "策略排除情况"), left_blocks))
+    sections.append(
+        Section(
+            t(
+                "What the policies held back: moved to wait-for-contact or left out",
+                "策略限制：改为守株待兔或未获关怀",
+            ),
+            left_blocks,
+        )
+    )
     return sections
 
 
@@ -189,12 +227,7 @@ def campaign_sections(m: MonthTables) -> list[Section]:
     blocks: list = [KpiGrid(items)]
     current_groups = groups.loc[groups["campaign"] == campaign]
     if len(current_groups):
-        cats = [
-            BY.get(str(r["by"]), same(str(r["by"])))
-            + t(": ", "：")
-            + Text(str(r["label_en"]), str(r["label_zh"]))
-            for _i, r in current_groups.iterrows()
-        ]
+        cats = prefixed(BY, current_groups["by"], row_labels(current_groups))
         blocks.append(
             intervals(
                 "care-effect-groups",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
-from cxradar.dashboard.charts import Series, bar
 from cxradar.dashboard.model import Block, Kpi, KpiGrid, Page, Section
-from cxradar.dashboard.pages.common import frame_table, missing, notice_section, row_labels
+from cxradar.dashboard.pages.chartspec import CUSTOMERS, Measure, row_bars
+from cxradar.dashboard.pages.common import frame_table, missing, notice_section
 from cxradar.dashboard.text import Text, same, t
 
 __all__ = ["PAGE_ID", "build"]
@@ -85,24 +85,25 @@ def build(m: MonthTables) -> Page:
     blocks: list[Block] = []
     if len(bands):
         blocks.append(
-            bar(
+            row_bars(
                 "churn-risk-bands",
                 t("Listed customers by churn probability", "名单客户的离网概率分布"),
-                [same(b) for b in bands["band"]],
+                bands,
                 [
-                    Series(t("customers", "客户数"), list(bands["customers"])),
-                    Series(t("expected churners", "预期离网"), list(bands["expected_churners"])),
+                    Measure("customers", CUSTOMERS),
+                    Measure("expected_churners", t("expected churners", "预期离网")),
                 ],
-                value_name=t("customers", "客户数"),
+                categories=[same(b) for b in bands["band"]],
+                value_name=CUSTOMERS,
             )
         )
     if len(segments):
         blocks.append(
-            bar(
+            row_bars(
                 "churn-segments",
                 t("Listed customers per segment", "各客户群名单人数"),
-                row_labels(segments),
-                [Series(t("customers", "客户数"), list(segments["customers"]))],
+                segments,
+                Measure("customers", CUSTOMERS),
                 horizontal=True,
             )
         )
@@ -113,13 +114,16 @@ def build(m: MonthTables) -> Page:
             Section(
                 t("Likely churners by factor", "离网因素"),
                 [
-                    bar(
+                    row_bars(
                         "churn-factors",
                         t("What raises the risk of listed customers", "推高名单客户离网风险的因素"),
-                        [Text(str(r["factor_en"]), str(r["factor_zh"])) for _i, r in top.iterrows()],
+                        top,
                         [
-                            Series(t("first factor", "首要因素"), list(top["first_factor"])),
-                            Series(t("among the top factors", "前几位因素"), list(top["top_factor"])),
+                            Measure("first_factor", t("first factor", "首要因素")),
+                            Measure("top_factor", t("among the top factors", "前几位因素")),
+                        ],
+                        categories=[
+                            Text(str(r["factor_en"]), str(r["factor_zh"])) for _i, r in top.iterrows()
                         ],
                         horizontal=True,
                     ),
@@ -162,11 +166,11 @@ def build(m: MonthTables) -> Page:
         )
     if len(multi):
         group_blocks.append(
-            bar(
+            row_bars(
                 "churn-multi-sim",
                 t("Multi-SIM big customers per segment", "各客户群多卡大客户"),
-                row_labels(multi),
-                [Series(t("customers", "客户数"), list(multi["customers"]))],
+                multi,
+                Measure("customers", CUSTOMERS),
                 horizontal=True,
             )
         )

@@ -6,9 +6,10 @@ import pandas as pd
 
 from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
-from cxradar.dashboard.charts import Series, bar, graph, scatter
+from cxradar.dashboard.charts import graph, scatter
 from cxradar.dashboard.labels import Labels
 from cxradar.dashboard.model import Bullets, Page, Section, Table
+from cxradar.dashboard.pages.chartspec import Measure, row_bars
 from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels, with_column
 from cxradar.dashboard.text import Text, t
 
@@ -66,11 +67,11 @@ def build(m: MonthTables) -> Page:
         Section(
             t("Index per construct", "各结构变量指数"),
             [
-                bar(
+                row_bars(
                     "csi-index",
                     t("Index per construct (0-100)", "各结构变量指数（0-100）"),
-                    row_labels(index),
-                    [Series(t("index", "指数"), list(index["index"]))],
+                    index,
+                    Measure("index", t("index", "指数")),
                     horizontal=True,
                 ),
                 frame_table(

@@ -6,9 +6,9 @@ import pandas as pd
 
 from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
-from cxradar.dashboard.charts import Series, bar
 from cxradar.dashboard.model import Block, Kpi, KpiGrid, Page, Section, Table
-from cxradar.dashboard.pages.common import cell, row_labels
+from cxradar.dashboard.pages.chartspec import CUSTOMERS, Measure, row_bars, stacked_by_period
+from cxradar.dashboard.pages.common import cell
 from cxradar.dashboard.text import Text, same, t
 
 __all__ = ["PAGE_ID", "build"]
@@ -201,43 +201,24 @@ def build(m: MonthTables) -> Page:
     kinds = m.table("potential_kinds")
     sections = [Section(t("Headline figures", "关键指标"), [KpiGrid(kpis(m))])]
     pool_blocks: list[Block] = [
-        bar(
+        row_bars(
             "glance-pool-flow",
             t("Explicit pool per month: in, out and size", "明确不满意客户池逐月流入、退出与规模"),
-            [same(p) for p in flow["period"]],
+            flow,
             [
-                Series(t("entered", "流入"), list(flow["entered"])),
-                Series(t("exited", "退出"), list(flow["exited"])),
-                Series(t("size at month end", "月末规模"), list(flow["size"]), kind="line", axis=1),
+                Measure("entered", t("entered", "流入")),
+                Measure("exited", t("exited", "退出")),
+                Measure("size", t("size at month end", "月末规模"), kind="line", axis=1),
             ],
-            value_name=t("customers", "客户数"),
+            categories=[same(p) for p in flow["period"]],
+            value_name=CUSTOMERS,
             right_name=t("pool size", "池规模"),
         )
     ]
     if len(exits):
-        reasons = exits.drop_duplicates("reason")
-        periods = sorted(exits["period"].unique())
         pool_blocks.append(
-            bar(
-                "glance-exit-reasons",
-                t("Why customers left the pool", "客户退出原因"),
-                [same(p) for p in periods],
-                [
-                    Series(
-                        label,
-                        [
-                            float(
-                                exits.loc[
-                                    (exits["period"] == p) & (exits["reason"] == code), "customers"
-                                ].sum()
-                            )
-                            for p in periods
-                        ],
-                    )
-                    for code, label in zip(reasons["reason"], row_labels(reasons), strict=True)
-                ],
-                stacked=True,
-                value_name=t("customers", "客户数"),
+            stacked_by_period(
+                "glance-exit-reasons", t("Why customers left the pool", "客户退出原因"), exits, "reason"
             )
         )
     sections.append(Section(t("The explicit pool", "明确不满意客户池"), pool_blocks))
@@ -246,13 +227,13 @@ def build(m: MonthTables) -> Page:
             Section(
                 t("Potentially dissatisfied by kind", "潜在不满意客户类型"),
                 [
-                    bar(
+                    row_bars(
                         "glance-potential-kinds",
                         t("Customers per kind, and of that kind only", "各类型客户数及仅属该类人数"),
-                        row_labels(kinds),
+                        kinds,
                         [
-                            Series(t("customers", "客户数"), list(kinds["customers"])),
-                            Series(t("of this kind only", "仅属此类"), list(kinds["only_this_kind"])),
+                            Measure("customers", CUSTOMERS),
+                            Measure("only_this_kind", t("of this kind only", "仅属此类")),
                         ],
                         horizontal=True,
                     )

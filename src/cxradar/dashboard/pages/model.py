@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
-from cxradar.dashboard.charts import Series, bar, line, scatter
+from cxradar.dashboard.charts import Series, line, scatter
 from cxradar.dashboard.model import Kpi, KpiGrid, Page, Section
-from cxradar.dashboard.pages.common import frame_table, missing, notice_section, row_labels, with_column
+from cxradar.dashboard.pages.chartspec import Measure, row_bars
+from cxradar.dashboard.pages.common import frame_table, missing, notice_section, with_column
 from cxradar.dashboard.text import same, t
 
 __all__ = ["FLOORS", "PAGE_ID", "build"]
@@ -103,22 +104,20 @@ def build(m: MonthTables) -> Page:
             Section(
                 t("Lift over random", "相对随机的提升"),
                 [
-                    bar(
+                    row_bars(
                         "model-lift",
                         t(
                             "Lift per decile of predicted risk (held-out respondents)",
                             "按预测风险十分位的提升度（留出受访者）",
                         ),
-                        [t(f"decile {b}", f"第{b}组") for b in lift["bin"]],
+                        lift,
                         [
-                            Series(t("lift", "提升度"), list(lift["lift"])),
-                            Series(
-                                t("cumulative recall", "累计查全率"),
-                                list(lift["cumulative_recall"]),
-                                kind="line",
-                                axis=1,
+                            Measure("lift", t("lift", "提升度")),
+                            Measure(
+                                "cumulative_recall", t("cumulative recall", "累计查全率"), kind="line", axis=1
                             ),
                         ],
+                        categories=[t(f"decile {b}", f"第{b}组") for b in lift["bin"]],
                         right_percent=True,
                         mark=(t("random", "随机"), 1.0),
                         value_name=t("lift", "提升度"),
@@ -189,13 +188,13 @@ def build(m: MonthTables) -> Page:
             Section(
                 t("Per segment", "分客户群"),
                 [
-                    bar(
+                    row_bars(
                         "model-segments",
                         t("Precision and recall per segment", "各客户群查准率与查全率"),
-                        row_labels(segments),
+                        segments,
                         [
-                            Series(t("precision", "查准率"), list(segments["precision"])),
-                            Series(t("recall", "查全率"), list(segments["recall"])),
+                            Measure("precision", METRIC_NAMES["precision"]),
+                            Measure("recall", METRIC_NAMES["recall"]),
                         ],
                         percent=True,
                         mark=(t("seed floor", "案例下限"), 0.6),
@@ -231,14 +230,14 @@ def _drift_blocks(m: MonthTables) -> list:
         )
     if len(drift):
         blocks.append(
-            bar(
+            row_bars(
                 "model-drift",
                 t(
                     "Population stability index of the main inputs (PSI)",
                     "主要输入变量的群体稳定性指数（PSI）",
                 ),
-                row_labels(drift),
-                [Series(same("PSI"), list(drift["psi"]))],
+                drift,
+                Measure("psi", same("PSI")),
                 horizontal=True,
                 mark=(t("moderate shift", "中度漂移"), 0.1),
                 note=t(

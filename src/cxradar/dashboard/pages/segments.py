@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 
 from cxradar.dashboard.build import MonthTables
-from cxradar.dashboard.charts import Series, bar, line
+from cxradar.dashboard.charts import Series, line
 from cxradar.dashboard.model import Page, Section
-from cxradar.dashboard.pages.common import frame_table, row_labels
-from cxradar.dashboard.text import Text, t
+from cxradar.dashboard.pages.chartspec import Measure, by_code, row_bars
+from cxradar.dashboard.pages.common import frame_table
+from cxradar.dashboard.text import t
 
 __all__ = ["PAGE_ID", "build"]
 
@@ -16,18 +17,7 @@ PAGE_ID = "segments"
 
 
 def _by_segment(frame: pd.DataFrame, periods: list[str], value: str) -> list[Series]:
-    series = []
-    for _code, group in frame.groupby("segment", sort=True):
-        first = group.iloc[0]
-        by_period = dict(zip(group["period"], group[value], strict=True))
-        series.append(
-            Series(
-                Text(str(first["label_en"]), str(first["label_zh"])),
-                [by_period.get(p) for p in periods],
-                kind="line",
-            )
-        )
-    return series
+    return by_code(frame, "segment", periods, value, kind="line", sort=True, fill=None)
 
 
 def build(m: MonthTables) -> Page:
@@ -97,11 +87,11 @@ def build(m: MonthTables) -> Page:
                 value_name=t("share", "占比"),
             )
             if len(months) > 1
-            else bar(
+            else row_bars(
                 "segments-dissatisfied-share",
                 t("Dissatisfied share per segment (pool or potential)", "各客户群不满意占比（明确或潜在）"),
-                row_labels(per_month),
-                [Series(t("dissatisfied share", "不满意占比"), list(per_month["share"]))],
+                per_month,
+                Measure("share", t("dissatisfied share", "不满意占比")),
                 percent=True,
             )
         )

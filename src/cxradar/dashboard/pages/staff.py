@@ -8,9 +8,10 @@ import pandas as pd
 
 from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
-from cxradar.dashboard.charts import Series, bar, intervals
+from cxradar.dashboard.charts import intervals
 from cxradar.dashboard.model import Block, Page, Para, Section
-from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels
+from cxradar.dashboard.pages.chartspec import Measure, row_bars
+from cxradar.dashboard.pages.common import frame_table, notice_section
 from cxradar.dashboard.text import t
 
 __all__ = ["PAGE_ID", "build"]
@@ -79,13 +80,13 @@ def _league(halls: pd.DataFrame, status: pd.Series) -> Section:
 
 
 def _roles(roles: pd.DataFrame) -> Section:
-    chart = bar(
+    chart = row_bars(
         "staff-roles",
         t("Internal satisfaction per role against its target", "各岗位内部满意度与目标"),
-        row_labels(roles),
+        roles,
         [
-            Series(t("internal satisfaction", "内部满意度"), list(roles["mean"])),
-            Series(t("target", "目标"), list(roles["target"]), kind="scatter"),
+            Measure("mean", t("internal satisfaction", "内部满意度")),
+            Measure("target", t("target", "目标"), kind="scatter"),
         ],
         value_name=t("score (1-10)", "得分（1-10）"),
     )

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 from cxradar.dashboard.build import MonthTables
-from cxradar.dashboard.charts import Series, bar, line
+from cxradar.dashboard.charts import Series, line
 from cxradar.dashboard.model import Block, Bullets, Page, Section, Table
+from cxradar.dashboard.pages.chartspec import Measure, prefixed, row_bars
 from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels, with_column
 from cxradar.dashboard.text import Text, same, t
 
@@ -48,11 +49,12 @@ def survey_sections(m: MonthTables) -> list[Section]:
         Section(
             t("The 1-10 score", "1-10分评分"),
             [
-                bar(
+                row_bars(
                     "survey-distribution",
                     t("Distribution of the overall score (weighted)", "总体评分分布（加权）"),
-                    [same(str(s)) for s in dist["score"]],
-                    [Series(t("share of respondents", "受访者占比"), list(dist["share"]))],
+                    dist,
+                    Measure("share", t("share of respondents", "受访者占比")),
+                    categories=[same(str(s)) for s in dist["score"]],
                     percent=True,
                 ),
             ],
@@ -60,16 +62,13 @@ def survey_sections(m: MonthTables) -> list[Section]:
     ]
     core_seg = groups.loc[groups["dimension"].isin(["all", "core", "segment", "brand"])]
     if len(core_seg):
-        cats = [
-            DIMENSIONS[str(d)] + t(": ", "：") + lab
-            for d, lab in zip(core_seg["dimension"], row_labels(core_seg), strict=True)
-        ]
         sections[0].blocks.append(
-            bar(
+            row_bars(
                 "survey-high-share",
                 t("High-score share (8-10) by group", "各分组高分段（8-10分）占比"),
-                cats,
-                [Series(t("high-score share", "高分段占比"), list(core_seg["high_share"]))],
+                core_seg,
+                Measure("high_share", t("high-score share", "高分段占比")),
+                categories=prefixed(DIMENSIONS, core_seg["dimension"], row_labels(core_seg)),
                 horizontal=True,
                 percent=True,
             )
@@ -110,11 +109,11 @@ def survey_sections(m: MonthTables) -> list[Section]:
             Section(
                 t("4S touchpoints", "4S触点"),
                 [
-                    bar(
+                    row_bars(
                         "survey-touchpoints",
                         t("Touchpoint scores against the target", "各触点得分与目标对比"),
-                        row_labels(tps),
-                        [Series(t("mean score", "平均分"), list(tps["mean"]))],
+                        tps,
+                        Measure("mean", t("mean score", "平均分")),
                         horizontal=True,
                         mark=(t("target", "目标"), target),
                     ),
@@ -223,15 +222,13 @@ def complaint_sections(m: MonthTables) -> list[Section]:
     blocks: list[Block] = []
     if len(now):
         blocks.append(
-            bar(
+            row_bars(
                 "complaints-pareto",
                 t("Complaint concentration this month (Pareto)", "本月投诉集中度（帕累托）"),
-                row_labels(now),
+                now,
                 [
-                    Series(t("complaints", "投诉量"), list(now["complaints"])),
-                    Series(
-                        t("cumulative share", "累计占比"), list(now["cumulative_share"]), kind="line", axis=1
-                    ),
+                    Measure("complaints", t("complaints", "投诉量")),
+                    Measure("cumulative_share", t("cumulative share", "累计占比"), kind="line", axis=1),
                 ],
                 right_percent=True,
                 value_name=t("complaints", "投诉量"),
@@ -240,28 +237,25 @@ def complaint_sections(m: MonthTables) -> list[Section]:
         )
     if len(districts):
         blocks.append(
-            bar(
+            row_bars(
                 "complaints-districts",
                 t("Complaints per 10,000 subscribers by district", "各区县每万户投诉量"),
-                row_labels(districts),
-                [Series(t("per 10,000 subscribers", "每万户"), list(districts["per_10k"]))],
+                districts,
+                Measure("per_10k", t("per 10,000 subscribers", "每万户")),
                 horizontal=True,
             )
         )
     fcr_rows = resolution.loc[resolution["dimension"].isin(["all", "type", "product"])]
-    cats = [
-        DIMENSIONS[str(d)] + t(": ", "：") + lab
-        for d, lab in zip(fcr_rows["dimension"], row_labels(fcr_rows), strict=True)
-    ]
     blocks.append(
-        bar(
+        row_bars(
             "complaints-fcr",
             t("First-contact resolution against the target", "一次解决率与目标对比"),
-            cats,
+            fcr_rows,
             [
-                Series(t("first-contact resolution", "一次解决率"), list(fcr_rows["fcr"])),
-                Series(t("target", "目标"), list(fcr_rows["fcr_target"]), kind="scatter"),
+                Measure("fcr", t("first-contact resolution", "一次解决率")),
+                Measure("fcr_target", t("target", "目标"), kind="scatter"),
             ],
+            categories=prefixed(DIMENSIONS, fcr_rows["dimension"], row_labels(fcr_rows)),
             horizontal=True,
             percent=True,
             note=t(

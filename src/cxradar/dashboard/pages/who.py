@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from cxradar.dashboard import fmt
 from cxradar.dashboard.build import MonthTables
-from cxradar.dashboard.charts import Series, bar
+from cxradar.dashboard.charts import bar
 from cxradar.dashboard.labels import AGE_BANDS, TENURE_BANDS
 from cxradar.dashboard.model import Bullets, Page, Section
+from cxradar.dashboard.pages.chartspec import Measure, by_code, row_bars
 from cxradar.dashboard.pages.common import frame_table, notice_section, row_labels
 from cxradar.dashboard.text import t
 
@@ -22,6 +23,7 @@ DIMENSION_TITLES = {
     "tenure_band": t("By tenure", "按在网时长"),
     "age_band": t("By age", "按年龄"),
 }
+LISTS = {"explicit": t("explicit pool", "明确不满意池"), "potential": t("potential list", "潜在名单")}
 # bands keep their natural order (youngest / newest first)
 _ORDERED = {
     "tenure_band": [code for code, *_rest in TENURE_BANDS],
@@ -38,11 +40,11 @@ def _profile_chart(m: MonthTables, dimension: str) -> list:
         order = {code: i for i, code in enumerate(_ORDERED[dimension])}
         part = part.assign(_o=part["code"].map(order).fillna(len(order))).sort_values("_o")
     return [
-        bar(
+        row_bars(
             f"who-{dimension.replace('_', '-')}",
             DIMENSION_TITLES[dimension] + t(": dissatisfied share", "：不满意客户占比"),
-            row_labels(part),
-            [Series(t("dissatisfied share", "不满意占比"), list(part["share"]))],
+            part,
+            Measure("share", t("dissatisfied share", "不满意占比")),
             horizontal=True,
             percent=True,
             note=t(
@@ -102,23 +104,7 @@ def build(m: MonthTables) -> Page:
                         "who-causes",
                         t("Causes on the pool and on the potential list", "明确不满意池与潜在名单的不满原因"),
                         row_labels(first),
-                        [
-                            Series(
-                                t(*names),
-                                [
-                                    float(
-                                        causes.loc[
-                                            (causes["cause"] == c) & (causes["list"] == lst), "share"
-                                        ].sum()
-                                    )
-                                    for c in cause_codes
-                                ],
-                            )
-                            for lst, names in (
-                                ("explicit", ("explicit pool", "明确不满意池")),
-                                ("potential", ("potential list", "潜在名单")),
-                            )
-                        ],
+                        by_code(causes, "list", cause_codes, "share", over="cause", names=LISTS),
                         percent=True,
                         value_name=t("share of the list", "占名单比例"),
                     ),
@@ -143,14 +129,14 @@ def build(m: MonthTables) -> Page:
             Section(
                 t("Against the satisfied", "与其他客户对比"),
                 [
-                    bar(
+                    row_bars(
                         "who-vs-rest",
                         t(
                             "Dissatisfied customers' mean over everyone else's (1 = the same)",
                             "不满意客户均值与其他客户均值之比（1为相同）",
                         ),
-                        row_labels(rest),
-                        [Series(t("ratio", "比值"), list(rest["ratio"]))],
+                        rest,
+                        Measure("ratio", t("ratio", "比值")),
                         horizontal=True,
                         mark=(t("same", "相同"), 1.0),
                     ),
