@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from cxradar.contract import load_contracts
+from cxradar.contract.schema import load_contracts
 from cxradar.errors import ConfigError, EngineError, UnreadableFileError
 
 __all__ = [
