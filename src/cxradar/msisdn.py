@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from cxradar.errors import ConfigError
+
+if TYPE_CHECKING:  # pandas is imported where a Series is built: the lookup service needs none
+    import pandas as pd
 
 __all__ = ["TOKEN_LENGTH", "dial_token", "hash_msisdn", "mask_msisdn", "mask_one"]
 
@@ -49,6 +51,8 @@ def hash_msisdn(values: pd.Series, key: str) -> pd.Series:
     digests = [
         hmac.new(secret, str(m).encode("utf-8"), hashlib.sha256).hexdigest() for m in values.to_numpy()
     ]
+    import pandas as pd
+
     return pd.Series(digests, index=values.index, dtype="string")
 
 

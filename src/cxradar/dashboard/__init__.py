@@ -11,19 +11,15 @@
 the run's month (right after the month's run) or reuses those stored for an earlier month, and
 writes the self-contained HTML. :func:`cxradar.dashboard.asgi.create_dashboard_app` serves the
 same pages live (Starlette; imported on its own so the CLI does not need a web stack).
+
+The package's names are imported on first use (PEP 562), so that importing a light part of it -
+the live dashboard's routes in the lookup service - does not load the analytics stack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-from cxradar.dashboard.build import BuiltTables, MonthTables, build_tables, load_month
-from cxradar.dashboard.document import build_report, write_report
-from cxradar.dashboard.html import render_html
-from cxradar.dashboard.sources import read_json
-from cxradar.dashboard.store import REPORT_DIR, stored_months
-from cxradar.errors import StateError
+import importlib
+from typing import Any
 
 __all__ = [
     "REPORT_DIR",
@@ -38,42 +34,25 @@ __all__ = [
     "write_report",
 ]
 
+_HOME = {
+    "REPORT_DIR": "store",
+    "BuiltTables": "build",
+    "MonthTables": "build",
+    "ReportResult": "make",
+    "build_report": "document",
+    "build_tables": "build",
+    "load_month": "build",
+    "make_report": "make",
+    "render_html": "html",
+    "write_report": "document",
+}
 
-@dataclass
-class ReportResult:
-    """What :func:`make_report` did."""
 
-    path: Path
-    month: str
-    built: BuiltTables | None  # None when the month's stored tables were reused
-    months: list[str]
-    charts: int
-    bytes: int
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        return getattr(importlib.import_module(f"cxradar.dashboard.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'cxradar.dashboard' has no attribute '{name}'")
 
 
-def make_report(run_dir: Path, out: Path | None = None, month: str | None = None) -> ReportResult:
-    """Build the month's tables if the run folder holds that month, then write the HTML report.
-
-    ``month`` defaults to the run's month (``summary.json``). An earlier month is rendered from
-    the tables stored when its report was built; a month never built is a :class:`StateError`.
-    """
-    run_dir = Path(run_dir)
-    current = read_json(run_dir / "summary.json").get("month")
-    report_dir = run_dir / REPORT_DIR
-    built = None
-    if month is None or month == current:
-        built = build_tables(run_dir)
-        month = built.month
-    elif month not in stored_months(report_dir):
-        stored = stored_months(report_dir)
-        raise StateError(
-            f"{run_dir} holds the run of {current}, and no report tables were stored for {month} "
-            f"(stored: {', '.join(stored) or 'none'})",
-            fix=f"pass --month {current}, or one of the stored months; build a month's tables right "
-            "after its run (cxradar report RUN_DIR after cxradar run)",
-        )
-    target = Path(out) if out is not None else report_dir / f"report-{month}.html"
-    path, report = write_report(run_dir, target, month)
-    return ReportResult(
-        path, month, built, stored_months(report_dir), len(report.charts()), path.stat().st_size
-    )
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
