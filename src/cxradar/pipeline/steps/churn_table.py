@@ -107,10 +107,13 @@ def rows_shard(
     parts, excluded = [], []
     for month in months:
         feats = frames[f"features_{month}"]
+        uniform: pd.Series | None = None  # msisdn -> the keyed uniform of the month's sampled lines
         if month in rates:  # the features of the sample's lines (and the respondents): the sample
             keys = frames["sample"].loc[frames["sample"]["as_of_month"] == month]
-            draw = feats["msisdn"].astype(str).map(keys.set_index(keys["msisdn"].astype(str))["u"])
-            feats = feats.loc[draw.notna().to_numpy()].reset_index(drop=True)
+            uniform = keys.set_index(keys["msisdn"].astype(str))["u"]
+            feats = feats.loc[feats["msisdn"].astype(str).isin(uniform.index).to_numpy()].reset_index(
+                drop=True
+            )
         if with_signals:
             ids = feats["msisdn"].astype(str)
             members = set(membership.loc[membership["month"] == month, "msisdn"].astype(str))
@@ -136,8 +139,8 @@ def rows_shard(
                 kept["msisdn"], month, config.main, subscribers=subs, usage=usage, horizon=horizon, last=last
             )
             kept["label"] = label.astype("int64")
-            if month in rates:  # every churner (weight 1); the others below the rate, weighted 1/rate
-                draw = kept["msisdn"].astype(str).map(keys.set_index(keys["msisdn"].astype(str))["u"])
+            if uniform is not None:  # every churner (weight 1); the others below the rate, weighted 1/rate
+                draw = kept["msisdn"].astype(str).map(uniform)
                 churner = kept["label"].to_numpy() == 1
                 kept = kept.loc[churner | (draw.to_numpy() < rates[month])].reset_index(drop=True)
                 kept["sample_weight"] = np.where(kept["label"].to_numpy() == 1, 1.0, 1.0 / rates[month])
