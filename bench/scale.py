@@ -3,6 +3,7 @@
     .venv/bin/python bench/scale.py                                  # 1M, 5M, 20M DuckDB; 1M, 5M Spark
     .venv/bin/python bench/scale.py --sizes 1000000 --spark-sizes '' # one size, DuckDB only
     .venv/bin/python bench/scale.py --sizes 200000 --spark-sizes 200000 --root /tmp/scale
+    .venv/bin/python bench/scale.py --sizes "" --spark-sizes 1000000 --spark-against-kept --root R
 
 For each size the script simulates the operator once (``cxradar simulate``, 6 months; kept under
 --root and reused while its manifest matches), then runs, each in a child process:
@@ -156,24 +157,36 @@ def main() -> None:
     parser.add_argument("--spark-sizes", default="1000000,5000000")
     parser.add_argument("--root", type=Path, default=REPO / "bench" / "out" / "scale")
     parser.add_argument("--keep", action="store_true", help="keep the run folders")
+    parser.add_argument(
+        "--spark-against-kept",
+        action="store_true",
+        help="Spark sizes only: compare with the DuckDB snapshot kept under --root by an earlier "
+        "--keep run (same code, same data) instead of running DuckDB again; figures are merged "
+        "into scale.json",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     spark_sizes = [int(s) for s in args.spark_sizes.split(",") if s]
+    smallest = min(sizes) if sizes else None
     args.root.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB; load {load()}")
-    results: dict[str, Any] = {}
+    out = args.root / "scale.json"
+    results: dict[str, Any] = json.loads(out.read_text()) if args.spark_against_kept and out.is_file() else {}
     for n in sorted(set(sizes) | set(spark_sizes)):
         data = simulate(n, args.root)
-        entry: dict[str, Any] = {}
+        entry: dict[str, Any] = results.get(str(n), {}) if args.spark_against_kept else {}
         duck = args.root / f"run{n}-duckdb"
-        if n in sizes or n in spark_sizes:
+        if args.spark_against_kept:
+            if n not in spark_sizes or not (args.root / f"snap{n}").is_dir():
+                raise SystemExit(f"--spark-against-kept: no kept DuckDB snapshot {args.root / f'snap{n}'}")
+        elif n in sizes or n in spark_sizes:
             shutil.rmtree(duck, ignore_errors=True)
             entry["duckdb_fresh"] = run(data, duck, MONTHS[0], "duckdb")
             print(f"  {n:,} duckdb fresh {MONTHS[0]}: {_line(entry['duckdb_fresh'])}")
             snapshot(duck, args.root / f"snap{n}")
             entry["duckdb_next"] = run(data, duck, MONTHS[1], "duckdb")
             print(f"  {n:,} duckdb next  {MONTHS[1]}: {_line(entry['duckdb_next'])}")
-            if n == min(sizes):
+            if n == smallest:
                 entry["evaluation"] = _evaluate(duck, data)
                 print(f"  {n:,} against truth: {entry['evaluation']}")
         if n in spark_sizes:
@@ -185,13 +198,12 @@ def main() -> None:
             print(f"  {n:,} spark vs duckdb: {entry['spark_vs_duckdb']}")
             if not args.keep:
                 shutil.rmtree(spark, ignore_errors=True)
-        if n == min(sizes):
+        if n == smallest and not args.spark_against_kept:
             entry["features_vs_pandas"] = _pandas_baseline(duck, data)
             print(f"  {n:,} features vs pandas: {entry['features_vs_pandas']}")
-        if not args.keep:
+        if not args.keep and not args.spark_against_kept:
             shutil.rmtree(duck, ignore_errors=True)
         results[str(n)] = entry
-    out = args.root / "scale.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"figures in {out}")
 
