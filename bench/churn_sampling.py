@@ -26,7 +26,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale import load, run  # noqa: E402
+from scale import load, run
 
 FULL_CAP = 1_000_000_000  # more than any operator's training lines: every line is fitted
 
@@ -49,7 +49,9 @@ def active_at_end(data: Path, month: str) -> set[str]:
 
 
 def list_quality(run_dir: Path, churners: set[str], base_rate: float) -> dict[str, float]:
-    listed = set(pd.read_parquet(run_dir / "churn" / "churners.parquet", columns=["msisdn"])["msisdn"].astype(str))
+    listed = set(
+        pd.read_parquet(run_dir / "churn" / "churners.parquet", columns=["msisdn"])["msisdn"].astype(str)
+    )
     precision = len(listed & churners) / len(listed)
     return {"listed": len(listed), "precision": precision, "lift": precision / base_rate}
 
