@@ -13,13 +13,13 @@ included rather than missed.
 from __future__ import annotations
 
 from cxradar.churn.config import Definition
-from cxradar.months import month_bounds, month_shift
+from cxradar.engine.params import month_start_literal
 
 __all__ = ["churners_sql"]
 
 
 def _ts(month: str, shift: int = 0) -> str:
-    return f"TIMESTAMP '{month_bounds(month_shift(month, shift))[0]:%Y-%m-%d %H:%M:%S}'"
+    return month_start_literal(month, shift, timestamp=True)
 
 
 def _in(values: list[str]) -> str:

@@ -25,25 +25,46 @@ from datetime import date
 from cxradar.errors import ConfigError
 from cxradar.months import month_date, month_shift
 
-__all__ = ["WINDOW_MONTHS", "batch_params", "month_params"]
+__all__ = [
+    "WINDOW_MONTHS",
+    "batch_params",
+    "date_literal",
+    "month_params",
+    "month_start_literal",
+    "timestamp_literal",
+]
 
 WINDOW_MONTHS = 6  # the longest look-back window (months, the as-of month included)
 
 
-def _literal(day: date) -> str:
-    return f"DATE '{day.isoformat()}'"
+def date_literal(day: date) -> str:
+    """``DATE 'YYYY-MM-DD'``: a portable SQL literal (DuckDB and Spark read it alike)."""
+    return f"DATE '{day:%Y-%m-%d}'"
+
+
+def timestamp_literal(stamp: date) -> str:
+    """``TIMESTAMP 'YYYY-MM-DD HH:MM:SS'`` of a date, datetime or pandas Timestamp (a date is
+    its midnight); the one place the pipeline's SQL spells an instant."""
+    return f"TIMESTAMP '{stamp:%Y-%m-%d %H:%M:%S}'"
+
+
+def month_start_literal(month: str, shift: int = 0, *, timestamp: bool = False) -> str:
+    """The first day of ``month`` + ``shift`` months as a DATE (or, with ``timestamp``, its
+    midnight as a TIMESTAMP) literal."""
+    first = month_date(month_shift(month, shift))
+    return timestamp_literal(first) if timestamp else date_literal(first)
 
 
 def month_params(month: str) -> dict[str, str]:
     """Placeholder name -> SQL literal for the as-of ``month`` (``YYYY-MM``)."""
     first = month_date(month)
     params = {
-        "as_of_month": _literal(first),
-        "as_of_end": _literal(month_date(month_shift(month, 1))),
+        "as_of_month": date_literal(first),
+        "as_of_end": date_literal(month_date(month_shift(month, 1))),
         "as_of_index": str(first.year * 12 + first.month - 1),
     }
     for k in range(1, WINDOW_MONTHS):
-        params[f"month_minus_{k}"] = _literal(month_date(month_shift(month, -k)))
+        params[f"month_minus_{k}"] = date_literal(month_date(month_shift(month, -k)))
     params["low_rating_max"] = _low_rating_max()
     return params
 
@@ -61,7 +82,7 @@ def batch_params(first: str, last: str) -> dict[str, str]:
     if end < start:
         raise ConfigError(f"month batch {first} .. {last} ends before it starts", fix="pass first <= last")
     return {
-        "first_month": _literal(start),
-        "batch_end": _literal(month_date(month_shift(last, 1))),
+        "first_month": date_literal(start),
+        "batch_end": date_literal(month_date(month_shift(last, 1))),
         "low_rating_max": _low_rating_max(),
     }

@@ -28,6 +28,7 @@ from cxradar.care.io import read_dnd, read_table
 from cxradar.care.pending import deliver_from_contacts, expire_pending, make_pending, sync_care_actions
 from cxradar.care.rules import apply_rules
 from cxradar.engine.files import atomic_write_text
+from cxradar.engine.params import timestamp_literal
 from cxradar.months import month_shift, month_start
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.report import json_safe
@@ -52,7 +53,7 @@ def _read(ctx: RunContext, relative: str) -> pd.DataFrame:
 
 
 def _ts(stamp: pd.Timestamp) -> str:
-    return f"TIMESTAMP '{pd.Timestamp(stamp):%Y-%m-%d %H:%M:%S}'"
+    return timestamp_literal(pd.Timestamp(stamp))
 
 
 def _for(ctx: RunContext, name: str, msisdns: pd.Series) -> str:

@@ -33,6 +33,7 @@ from cxradar.churn.score import CHURNER_COLUMNS, feature_labels, mask_msisdn
 from cxradar.churn.step import plan_months
 from cxradar.engine.base import ShardInput, ShardStep
 from cxradar.engine.files import atomic_write_text
+from cxradar.engine.params import month_start_literal
 from cxradar.errors import DataError, ModelError
 from cxradar.models import kind_of, reasons_from_contributions, save_model
 from cxradar.months import month_shift
@@ -45,7 +46,6 @@ from cxradar.pipeline.steps.churn_table import (
     churn_signal_months,
     exposure_by_month,
     keyed_uniform,
-    month_literal,
     rows_schema,
     rows_shard,
     signal_identifier,
@@ -192,7 +192,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     engine.create_view("churn_in_subscribers", "SELECT * FROM subscribers")
     engine.create_view(
         "churn_in_usage",
-        f"SELECT * FROM usage_monthly WHERE month >= {month_literal(months[0], -5)} AND month < {month_literal(months[-1], cfg.horizon_months + 1)}",
+        f"SELECT * FROM usage_monthly WHERE month >= {month_start_literal(months[0], -5)} AND month < {month_start_literal(months[-1], cfg.horizon_months + 1)}",
     )
     if with_signals:
         exposure_by_month(engine, months, p)
@@ -312,7 +312,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
         "churn_group_usage",
         "SELECT u.msisdn, u.month, u.spend, u.call_forward_count, s.group_id FROM usage_monthly AS u "
         "JOIN churn_group_members AS s ON s.msisdn = u.msisdn "
-        f"WHERE u.month >= {month_literal(month, -base_n)} AND u.month < {month_literal(month, 1)}",
+        f"WHERE u.month >= {month_start_literal(month, -base_n)} AND u.month < {month_start_literal(month, 1)}",
     )
     engine.create_view(
         "churn_group_probability",

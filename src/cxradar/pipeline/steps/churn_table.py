@@ -23,7 +23,7 @@ from cxradar.features.exposure import build_incident_exposure
 from cxradar.features.plan import POPULATION_MODEL, feature_model_set
 from cxradar.identify.config import PotentialConfig
 from cxradar.identify.predicted import FittedIdentifier, train_identifier
-from cxradar.months import month_bounds, month_shift
+from cxradar.months import month_shift
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.steps.identify import respondent_features
 
@@ -273,10 +273,6 @@ def build_training_rows(
     if sample.get("sampled"):
         info["rows_represented"] = float(frame["sample_weight"].sum())
     return frame, info
-
-
-def month_literal(month: str, shift: int = 0) -> str:
-    return f"DATE '{month_bounds(month_shift(month, shift))[0]:%Y-%m-%d}'"
 
 
 def exposure_by_month(engine: Engine, months: list[str], potential: PotentialConfig) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxradar.engine.params import timestamp_literal
 from cxradar.features import build_feature_months
 from cxradar.months import month_bounds
 from cxradar.pipeline.context import RunContext
@@ -37,8 +38,8 @@ def feature_months(ctx: RunContext) -> list[str]:
 def _respondents_sql(month: str) -> str:
     start, end = month_bounds(month)
     return (
-        f"SELECT DISTINCT msisdn FROM surveys WHERE answered_at >= TIMESTAMP '{start:%Y-%m-%d %H:%M:%S}' "
-        f"AND answered_at < TIMESTAMP '{end:%Y-%m-%d %H:%M:%S}'"
+        f"SELECT DISTINCT msisdn FROM surveys WHERE answered_at >= {timestamp_literal(start)} "
+        f"AND answered_at < {timestamp_literal(end)}"
     )
 
 

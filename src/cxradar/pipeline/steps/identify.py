@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from cxradar.engine.base import ShardInput, ShardStep
+from cxradar.engine.params import timestamp_literal as _lit
 from cxradar.features import feature_catalog
 from cxradar.features.exposure import build_incident_exposure
 from cxradar.identify.config import PotentialConfig
@@ -56,10 +57,6 @@ POTENTIAL_SCHEMA = pa.schema(
 )
 _SCORES = pa.schema([("msisdn", pa.string()), ("probability", pa.float64())])
 _STATS = pa.schema([("msisdn", pa.string()), ("silent", pa.int64()), ("incident_matched", pa.int64())])
-
-
-def _lit(day: pd.Timestamp) -> str:
-    return f"TIMESTAMP '{day:%Y-%m-%d %H:%M:%S}'"
 
 
 def training_months(ctx: RunContext) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from cxradar.engine.params import timestamp_literal
 from cxradar.months import month_bounds
 from cxradar.pipeline.context import RunContext
 from cxradar.survey import build_survey_views
@@ -23,7 +24,7 @@ def survey_step(ctx: RunContext) -> dict[str, Any]:
     """The survey summary (``summary.json`` section ``survey``)."""
     engine = ctx.engine
     _, end = month_bounds(ctx.month)
-    upto = f"TIMESTAMP '{end:%Y-%m-%d %H:%M:%S}'"
+    upto = timestamp_literal(end)
     engine.create_view(
         "survey_ids",
         f"SELECT msisdn FROM surveys WHERE answered_at < {upto} "
