@@ -206,6 +206,14 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     )
     if with_signals:
         inputs["exposure"] = ShardInput("churn_in_exposure", order_by=("msisdn", "month"))
+    own_scores = (
+        with_signals
+        and identifier is not None
+        and identifier is ctx.results.get("model")
+        and engine.has("potential_scores")
+    )
+    if own_scores:  # the run month's probability is the potential list's: looked up, not scored again
+        inputs["scores"] = ShardInput("potential_scores")
     sample = ctx.results.get("churn_sample") or training_sample(ctx, plan["train"], last)
     if sample["sampled"]:
         inputs["sample"] = ShardInput(SAMPLE_KEYS, order_by=("msisdn", "as_of_month"))
@@ -221,6 +229,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
             schema=schema,
             with_signals=with_signals,
             rates=sample["rates"] if sample["sampled"] else None,
+            scored_month=month if own_scores else None,
         ),
         inputs,
         {"rows": schema, "excluded": EXCLUDED_SCHEMA},

@@ -99,7 +99,11 @@ def rows_shard(
     schema: pa.Schema,
     with_signals: bool,
     rates: dict[str, float] | None = None,
+    scored_month: str | None = None,
 ) -> dict[str, pd.DataFrame]:
+    """The churn table's rows of ``months`` for one shard. With ``scored_month`` and a ``scores``
+    frame (the potential step's probabilities of the run's own identifier), that month's
+    dissatisfied probability is looked up rather than scored a second time."""
     subs, usage, membership = frames["subscribers"], frames["usage"], frames["membership"]
     exposures = frames["exposure"]
     horizon = config.horizon_months
@@ -119,11 +123,14 @@ def rows_shard(
             members = set(membership.loc[membership["month"] == month, "msisdn"].astype(str))
             of_month = exposures.loc[exposures["month"] == month]
             exposure = ids.map(of_month.set_index(of_month["msisdn"].astype(str))["exposure"]).fillna(0.0)
-            prob = (
-                identifier.score(feats)
-                if identifier is not None and len(feats)
-                else np.full(len(feats), np.nan)
-            )
+            if month == scored_month and "scores" in frames:
+                known = frames["scores"]
+                looked_up = ids.map(known.set_index(known["msisdn"].astype(str))["probability"])
+                prob = looked_up.to_numpy(dtype="float64", na_value=np.nan)
+            elif identifier is not None and len(feats):
+                prob = identifier.score(feats)
+            else:
+                prob = np.full(len(feats), np.nan)
             feats = feats.assign(
                 in_pool=ids.isin(members).to_numpy(),
                 dissatisfied_probability=np.asarray(prob, dtype="float64"),
