@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from cxradar.churn.config import ChurnConfig
+from cxradar.frames import is_in
 from cxradar.months import month_bounds
 
 __all__ = ["EXCLUSION_LABELS", "Exclusions", "apply_exclusions"]
@@ -98,7 +99,7 @@ def apply_exclusions(
             ].astype(str)
         )
         still = ((status == "suspended") & (when < end)).fillna(False).to_numpy(dtype=bool)
-        passive = ids.isin(suspended_now).to_numpy() | still
+        passive = is_in(ids, suspended_now) | still
         if passive_in_window is not None:
             passive |= np.asarray(passive_in_window, dtype=bool)
         rules["passive_churn"] = passive

@@ -18,6 +18,7 @@ import pandas as pd
 
 from cxradar.churn.config import Definition
 from cxradar.errors import DataError
+from cxradar.frames import is_in
 from cxradar.months import month_bounds, month_shift
 
 __all__ = ["label_churn", "last_observed_month", "passive_churn_in_window", "window_bounds"]
@@ -74,7 +75,7 @@ def _downgrade_label(
     now = set(rows.loc[(rows["_m"] == month) & brand.isin(frm), "msisdn"].astype(str))
     later = set(rows.loc[(rows["_m"] != month) & brand.isin(to), "msisdn"].astype(str))
     key = ids.astype(str)
-    return (key.isin(now) & key.isin(later)).to_numpy(dtype=bool)
+    return is_in(key, now) & is_in(key, later)
 
 
 def _arpu_label(ids: pd.Series, month: str, d: Definition, usage: pd.DataFrame, horizon: int) -> np.ndarray:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from cxradar.errors import StateError
+from cxradar.frames import is_in
 from cxradar.identify.config import IdentifyConfig, PoolConfig
 from cxradar.identify.labels import EXIT_LABELS
 from cxradar.identify.signals import entry_signals, good_signals
@@ -118,7 +119,7 @@ def pool_from_history(history: pd.DataFrame) -> pd.DataFrame:
     current = events.loc[spell == events.groupby("msisdn", sort=False)["_spell"].transform("max")]
     last = current.groupby("msisdn", sort=True).tail(1).set_index("msisdn")
     open_ids = last.index[last["event"] != "exit"]
-    current = current.loc[current["msisdn"].isin(open_ids) & (current["event"] != "exit")]
+    current = current.loc[is_in(current["msisdn"], open_ids) & (current["event"] != "exit").to_numpy()]
     grouped = current.groupby("msisdn", sort=True)
     first, latest = grouped.head(1).set_index("msisdn"), grouped.tail(1).set_index("msisdn")
     pool = pd.DataFrame(
@@ -180,7 +181,7 @@ def _month_events(signals: pd.DataFrame, in_pool: pd.Index, month: str) -> pd.Da
             "reason_zh": _joined(ranked, "reason_zh", "；"),
         }
     )
-    events.loc[events.index.isin(in_pool), "event"] = "re_signal"
+    events.loc[is_in(events.index, in_pool), "event"] = "re_signal"
     return _typed(events.rename_axis("msisdn").reset_index())
 
 
@@ -201,7 +202,7 @@ def _exits(
     subs = subs.assign(
         at=pd.to_datetime(subs["status_date"]).astype("datetime64[us]"), msisdn=subs["msisdn"].astype(str)
     )
-    churned = subs.loc[subs["msisdn"].isin(m.index) & (subs["at"] < end)]
+    churned = subs.loc[is_in(subs["msisdn"], m.index) & (subs["at"] < end).to_numpy()]
     found.append(churned.assign(signal="churned")[["msisdn", "at", "signal"]])
     care = care_actions.loc[care_actions["delivered_at"].notna()]
     if "group" in care.columns:
@@ -214,7 +215,7 @@ def _exits(
             "resolved": resolved,
         }
     )
-    care = care.loc[care["msisdn"].isin(m.index) & (care["delivered"] < end)]
+    care = care.loc[is_in(care["msisdn"], m.index) & (care["delivered"] < end).to_numpy()]
     care = care.join(m[["entered_at", "last_signal_at"]], on="msisdn")
     care = care.loc[care["delivered"] >= care["entered_at"]]
     if len(care):
@@ -227,7 +228,7 @@ def _exits(
         )
         first_care = care.groupby("msisdn")["delivered"].min()
         good = good_signals(end, contacts=contacts, surveys=surveys, config=config)
-        good = good.loc[good["msisdn"].isin(first_care.index)].join(first_care, on="msisdn")
+        good = good.loc[is_in(good["msisdn"], first_care.index)].join(first_care, on="msisdn")
         good = good.join(m["last_signal_at"], on="msisdn")
         good = good.loc[(good["at"] > good["delivered"]) & (good["at"] > good["last_signal_at"])]
         good = good.sort_values(["msisdn", "at", "kind"]).groupby("msisdn").head(1)

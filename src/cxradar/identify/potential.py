@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from cxradar.frames import is_in
 from cxradar.identify.config import PotentialConfig
 from cxradar.identify.silent import silent_sentence
 
@@ -78,7 +79,7 @@ def flag_kinds(
             else np.nan,
         }
     )
-    frame = frame.loc[~frame["msisdn"].isin(set(map(str, exclude)))]
+    frame = frame.loc[~is_in(frame["msisdn"], exclude)]
     silent_floor = threshold if config.silent_min_probability is None else config.silent_min_probability
     is_silent = frame["msisdn"].map(silent).fillna(False).astype(bool)
     exposure = frame["msisdn"].map(hits.set_index("msisdn")["exposure"]).fillna(0.0).astype("float64")

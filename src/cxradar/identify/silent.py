@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from cxradar.frames import is_in
 from cxradar.months import month_bounds, month_shift
 
 __all__ = ["channel_silent", "silent_sentence"]
@@ -36,7 +37,7 @@ def channel_silent(
         | _seen(surveys, "answered_at", start, end)
     )
     ids = msisdns.astype(str)
-    return pd.Series(~ids.isin(heard).to_numpy(), index=pd.Index(ids, name="msisdn"), name="silent")
+    return pd.Series(~is_in(ids, heard), index=pd.Index(ids, name="msisdn"), name="silent")
 
 
 def silent_sentence(window_months: int, probability: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -21,6 +21,7 @@ from cxradar.engine.sqlmodel import render
 from cxradar.errors import ModelError
 from cxradar.features.exposure import build_incident_exposure
 from cxradar.features.plan import POPULATION_MODEL, feature_model_set
+from cxradar.frames import is_in
 from cxradar.identify.config import PotentialConfig
 from cxradar.identify.predicted import FittedIdentifier, train_identifier
 from cxradar.months import month_shift
@@ -115,9 +116,7 @@ def rows_shard(
         if month in rates:  # the features of the sample's lines (and the respondents): the sample
             keys = frames["sample"].loc[frames["sample"]["as_of_month"] == month]
             uniform = keys.set_index(keys["msisdn"].astype(str))["u"]
-            feats = feats.loc[feats["msisdn"].astype(str).isin(uniform.index).to_numpy()].reset_index(
-                drop=True
-            )
+            feats = feats.loc[is_in(feats["msisdn"], uniform.index)].reset_index(drop=True)
         if with_signals:
             ids = feats["msisdn"].astype(str)
             members = set(membership.loc[membership["month"] == month, "msisdn"].astype(str))
@@ -132,7 +131,7 @@ def rows_shard(
             else:
                 prob = np.full(len(feats), np.nan)
             feats = feats.assign(
-                in_pool=ids.isin(members).to_numpy(),
+                in_pool=is_in(ids, members),
                 dissatisfied_probability=np.asarray(prob, dtype="float64"),
                 incident_exposure=exposure.astype("float64").to_numpy(),
             )

@@ -1,0 +1,44 @@
+"""Small table helpers the logic modules share, where pandas' own is slow at operator scale.
+
+:func:`is_in` is ``Series.isin`` for key columns (msisdn, ids): pandas 3 keeps text as Arrow
+strings but its ``isin`` walks them element by element (0.23 s for 250,000 numbers against
+25,000), where Arrow's hash lookup takes 0.018 s - the pool replay, the silent check and the
+churn table call it per month and shard. Same answers, nulls included (a missing value is in
+``candidates`` only when they hold a missing value too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["is_in"]
+
+
+def _text(values: Any) -> Any:
+    """An Arrow large_string array of ``values`` (zero-copy for pandas' Arrow-backed text)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if isinstance(values, pa.Array | pa.ChunkedArray):
+        return values.cast(pa.large_string())
+    if not isinstance(values, pd.Series | pd.Index):
+        values = pd.Series(list(values), dtype=object)
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("string")  # numbers and text alike as text; missing stays missing
+    return pa.array(values.array).cast(pa.large_string())
+
+
+def is_in(
+    values: pd.Series | pd.Index | Iterable[Any], candidates: pd.Series | pd.Index | Iterable[Any]
+) -> np.ndarray:
+    """A boolean array: which of ``values`` are among ``candidates``, compared as text."""
+    import pyarrow.compute as pc
+
+    found = pc.is_in(_text(values), value_set=_text(candidates), skip_nulls=False)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
