@@ -158,6 +158,9 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=REPO / "bench" / "out" / "scale")
     parser.add_argument("--keep", action="store_true", help="keep the run folders")
     parser.add_argument(
+        "--no-baseline", action="store_true", help="skip the pandas features baseline (23 GiB at 1M)"
+    )
+    parser.add_argument(
         "--spark-against-kept",
         action="store_true",
         help="Spark sizes only: compare with the DuckDB snapshot kept under --root by an earlier "
@@ -198,7 +201,7 @@ def main() -> None:
             print(f"  {n:,} spark vs duckdb: {entry['spark_vs_duckdb']}")
             if not args.keep:
                 shutil.rmtree(spark, ignore_errors=True)
-        if n == smallest and not args.spark_against_kept:
+        if n == smallest and not args.spark_against_kept and not args.no_baseline:
             entry["features_vs_pandas"] = _pandas_baseline(duck, data)
             print(f"  {n:,} features vs pandas: {entry['features_vs_pandas']}")
         if not args.keep and not args.spark_against_kept:

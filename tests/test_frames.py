@@ -1,4 +1,5 @@
-"""cxradar.frames.is_in against pandas' own Series.isin (the reference), nulls and types included."""
+"""cxradar.frames against the pandas code it stands for (Series.isin; the set_index + reindex of
+the churn labels), nulls and types included."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from cxradar.frames import is_in
+from cxradar.frames import is_in, rows_for
 
 TEXT = pd.Series(["13800000001", None, "13800000002", "13800000003"], dtype=object)
 
@@ -40,3 +41,22 @@ def test_random_keys_agree_with_isin() -> None:
     values = pd.Series(rng.integers(0, 5000, 20_000).astype(str)).astype("str")
     candidates = pd.Index(rng.integers(0, 5000, 700).astype(str))
     assert np.array_equal(is_in(values, candidates), values.isin(candidates).to_numpy())
+
+
+def test_rows_for_equals_the_reindex_it_replaces() -> None:
+    """Reference: the set_index / drop duplicates / reindex the churn labels used before."""
+    subs = pd.DataFrame(
+        {
+            "msisdn": ["a", "b", "a", "c"],
+            "status": ["active", "churned", "churned", None],
+            "status_date": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01", None]),
+            "other": [1, 2, 3, 4],
+        }
+    )
+    ids = pd.Series(["c", "zz", "a", "b", "a"])
+    got = rows_for(ids, subs, ("status", "status_date", "absent"))
+    ref = subs.set_index(subs["msisdn"].astype(str))
+    ref = ref.loc[~ref.index.duplicated()].reindex(ids.to_numpy())[["status", "status_date"]]
+    pd.testing.assert_frame_equal(got, ref, check_names=False)
+    assert list(got["status"].isna()) == [True, True, False, False, False]
+    assert list(got.index) == list(ids)

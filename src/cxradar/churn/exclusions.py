@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from cxradar.churn.config import ChurnConfig
-from cxradar.frames import is_in
+from cxradar.frames import is_in, rows_for
 from cxradar.months import month_bounds
 
 __all__ = ["EXCLUSION_LABELS", "Exclusions", "apply_exclusions"]
@@ -79,8 +79,7 @@ def apply_exclusions(
     ``passive_in_window`` (training only) marks lines whose window churn was involuntary."""
     ids = features["msisdn"].astype(str)
     start, end = month_bounds(month)
-    subs = subscribers.set_index(subscribers["msisdn"].astype(str))
-    subs = subs.loc[~subs.index.duplicated()].reindex(ids.to_numpy())
+    subs = rows_for(ids, subscribers, ("status", "status_date"))
     when = pd.to_datetime(subs["status_date"])
     status = subs["status"].astype("string")
     rules: dict[str, np.ndarray] = {

@@ -18,7 +18,7 @@ import pandas as pd
 
 from cxradar.churn.config import Definition
 from cxradar.errors import DataError
-from cxradar.frames import is_in
+from cxradar.frames import is_in, rows_for
 from cxradar.months import month_bounds, month_shift
 
 __all__ = ["label_churn", "last_observed_month", "passive_churn_in_window", "window_bounds"]
@@ -40,8 +40,7 @@ def _status_label(
     ids: pd.Series, month: str, d: Definition, subscribers: pd.DataFrame, horizon: int
 ) -> np.ndarray:
     start, end = window_bounds(month, horizon)
-    subs = subscribers.set_index(subscribers["msisdn"].astype(str))
-    subs = subs.loc[~subs.index.duplicated()].reindex(ids.astype(str).to_numpy())
+    subs = rows_for(ids, subscribers, ("status", "status_date", "churn_type", "churn_reason"))
     when = pd.to_datetime(subs["status_date"])
     hit = (subs["status"].astype("string") == "churned") & (when >= start) & (when < end)
     types = [str(t) for t in d.params.get("churn_types") or []]
@@ -132,8 +131,7 @@ def passive_churn_in_window(
 ) -> np.ndarray:
     """True for lines that left involuntarily (arrears) in the window - passive churners."""
     start, end = window_bounds(month, horizon)
-    subs = subscribers.set_index(subscribers["msisdn"].astype(str))
-    subs = subs.loc[~subs.index.duplicated()].reindex(ids.astype(str).to_numpy())
+    subs = rows_for(ids, subscribers, ("status", "status_date", "churn_type"))
     when = pd.to_datetime(subs["status_date"])
     hit = (
         (subs["status"].astype("string") == "churned")

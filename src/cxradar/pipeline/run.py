@@ -63,21 +63,28 @@ STEPS: list[tuple[str, Step]] = [
 ]
 
 
-SHARD_SUBSCRIBERS = 250_000  # subscribers per shard the default count aims at
-MAX_SHARDS = 64
+# Subscribers per shard the default count aims at. Spark's grouped call moves a shard's inputs as
+# one packed table whose every row carries every input's columns (cxradar.engine.shardframes.pack):
+# at 250,000 subscribers the churn step's group (five feature months, usage, subscribers: ~2.2M
+# rows x ~510 columns) took a Python worker to 6.7 GB and the 1M run out of memory; a fifth of
+# that per shard keeps a group near 1.5 GB.
+SHARD_SUBSCRIBERS = {"duckdb": 250_000, "spark": 50_000}
+MAX_SHARDS = 512
 
 
 def default_shards(engine: str, subscribers: int | None = None) -> int:
-    """Shards per run: ``CXRADAR_SHARDS``, else one per :data:`SHARD_SUBSCRIBERS` subscribers
-    rounded up to a power of two (so a growing operator keeps its count for a while; at most
-    :data:`MAX_SHARDS`), else 8 when the size is not known. DuckDB walks them one by one, Spark runs
-    them as tasks. Any count gives the same outputs; more shards, less memory per shard, more
-    fixed cost per step (a few thousand subscribers in 8 shards spent most of the pool step on it)."""
+    """Shards per run: ``CXRADAR_SHARDS``, else one per :data:`SHARD_SUBSCRIBERS` subscribers of
+    the engine, rounded up to a power of two (so a growing operator keeps its count for a while;
+    at most :data:`MAX_SHARDS`), else 8 when the size is not known. DuckDB walks them one by one,
+    Spark runs them as tasks. Any count gives the same outputs; more shards, less memory per
+    shard, more fixed cost per step (a few thousand subscribers in 8 shards spent most of the
+    pool step on it)."""
     if os.environ.get("CXRADAR_SHARDS"):
         return int(os.environ["CXRADAR_SHARDS"])
     if subscribers is None:
         return 8
-    need = max(1, -(-int(subscribers) // SHARD_SUBSCRIBERS))
+    per_shard = SHARD_SUBSCRIBERS.get(engine, SHARD_SUBSCRIBERS["duckdb"])
+    need = max(1, -(-int(subscribers) // per_shard))
     return min(MAX_SHARDS, 1 << (need - 1).bit_length())
 
 
