@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 from scipy import integrate, stats
@@ -60,25 +62,27 @@ def test_posterior_equals_numerical_integration_with_unequal_variances() -> None
             )
         )
 
+    def integral(j: int, factor: Callable[[float], float]) -> float:
+        """int f(theta) N(y_j; theta, s2_j) d theta, f = ``factor`` (a function of theta)."""
+        sd = float(np.sqrt(s2[j]))
+        return float(
+            integrate.quad(
+                lambda th: factor(th) * stats.norm.pdf(y[j], th, sd),
+                y[j] - 12 * sd,
+                y[j] + 12 * sd,
+                points=list(fit.means),
+                limit=200,
+            )[0]
+        )
+
+    def low_group(theta: float) -> float:
+        return float(fit.weights[0] * stats.norm.pdf(theta, fit.means[0], np.sqrt(fit.variances[0])))
+
     for j in (0, int(np.argmin(y)), int(np.argmax(s2))):
-        like = stats.norm(y[j], np.sqrt(s2[j]))
-        bounds = (y[j] - 12 * np.sqrt(s2[j]), y[j] + 12 * np.sqrt(s2[j]))
-        evidence = integrate.quad(
-            lambda th: like.pdf(th) * prior(th), *bounds, points=list(fit.means), limit=200
-        )[0]
-        mean = integrate.quad(
-            lambda th: th * like.pdf(th) * prior(th), *bounds, points=list(fit.means), limit=200
-        )[0]
-        low = integrate.quad(
-            lambda th: (
-                like.pdf(th) * fit.weights[0] * stats.norm.pdf(th, fit.means[0], np.sqrt(fit.variances[0]))
-            ),
-            *bounds,
-            points=list(fit.means),
-            limit=200,
-        )[0]
+        evidence = integral(j, prior)
+        mean = integral(j, lambda th: th * prior(th))
         assert fit.posterior_mean[j] == pytest.approx(mean / evidence, abs=1e-7)
-        assert fit.posterior_low_group[j] == pytest.approx(low / evidence, abs=1e-7)
+        assert fit.posterior_low_group[j] == pytest.approx(integral(j, low_group) / evidence, abs=1e-7)
 
 
 def test_recovers_a_separate_weak_group_from_many_units() -> None:

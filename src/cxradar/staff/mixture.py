@@ -79,8 +79,9 @@ def _fit_from(
         w = np.array([cut, len(y) - cut], dtype=float) / len(y)
         mu = np.array([y[order[:cut]].mean(), y[order[cut:]].mean()])
         tau2 = np.full(2, spread / 2.0)
-    previous = -np.inf
-    for iteration in range(1, max_iter + 1):
+    previous, iterations = -np.inf, 0
+    while iterations < max_iter:
+        iterations += 1
         r, m, v, log_lik = _e_step(y, s2, w, mu, tau2)
         size = np.maximum(r.sum(axis=0), 1e-12)
         w = size / len(y)
@@ -90,7 +91,7 @@ def _fit_from(
             break
         previous = log_lik
     _r, _m, _v, log_lik = _e_step(y, s2, w, mu, tau2)
-    return w, mu, tau2, log_lik, iteration
+    return w, mu, tau2, log_lik, iterations
 
 
 def fit_mixture_prior(
