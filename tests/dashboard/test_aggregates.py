@@ -280,6 +280,42 @@ def test_staff_tables_equal_the_staff_analytics_and_name_no_agent(small_run: Sma
         assert not any(a in text for a in agent_ids), path.name
 
 
+def test_staff_gender_and_hall_survey_tables_equal_the_staff_report(small_run: SmallRun) -> None:
+    """The page's gender view and per-hall survey items are the staff report's (``cxradar staff
+    report`` on the same data and month), with labels in both languages; the gender gap is the
+    female minus the male mean, shown only when both have enough scored contacts."""
+    from cxradar.staff import build_staff_views, load_staff_config, load_staff_tables
+
+    config = load_staff_config()
+    views, _summary = build_staff_views(load_staff_tables(small_run.data_dir), MONTHS[-1], config, key="k")
+    month = _month(small_run)
+    gender = month.table("staff_gender").set_index(["level", "unit"]).sort_index()
+    expected = views["gender"].set_index(["level", "unit"]).sort_index()
+    assert len(gender) and list(gender.index) == list(expected.index)
+    for column in ("n_F", "n_M", "mean_F", "mean_M", "gap_f_minus_m", "gap_lo", "gap_hi"):
+        np.testing.assert_allclose(
+            gender[column].astype(float), expected[column].astype(float), rtol=1e-9, equal_nan=True
+        )
+    assert (gender["female_lower"] == expected["female_lower"]).all()
+    both = gender.loc[gender["enough_data"]]
+    assert (
+        len(both)
+        and (both["n_F"] >= config.min_contacts).all()
+        and (both["n_M"] >= config.min_contacts).all()
+    )
+    np.testing.assert_allclose(both["gap_f_minus_m"], both["mean_F"] - both["mean_M"], rtol=1e-12)
+    assert gender.loc[~gender["enough_data"], "gap_f_minus_m"].isna().all()
+    assert gender["label_zh"].str.len().gt(0).all() and gender["level_zh"].isin(["岗位", "营业厅"]).all()
+    by_hall = month.table("staff_hall_survey_items").set_index(["hall_id", "item"]).sort_index()
+    expected = views["hall_survey_items"].set_index(["hall_id", "item"]).sort_index()
+    assert len(by_hall) and list(by_hall.index) == list(expected.index)
+    np.testing.assert_allclose(by_hall["mean"].astype(float), expected["mean"].astype(float), equal_nan=True)
+    assert (by_hall["answers"] == expected["answers"]).all()
+    assert (by_hall["verdict"] == expected["verdict"].astype(str)).all()
+    assert by_hall.loc[by_hall["answers"] < config.min_survey_answers, "mean"].isna().all()
+    assert by_hall["verdict_zh"].str.len().gt(0).all() and by_hall["owners_zh"].str.len().gt(0).all()
+
+
 def test_staff_page_without_staff_tables_says_so() -> None:
     from cxradar.dashboard.build import MonthTables
     from cxradar.dashboard.model import Notice, texts

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -227,6 +228,52 @@ def test_staff_page_shows_the_hall_league_with_intervals(opened: Opened) -> None
     assert opened.page.locator("#page-staff #staff-halls").get_attribute("data-drawn") == "1"
     assert opened.page.locator("#page-staff .cx-notice").count() == 0  # the small run has staff tables
     assert "营业厅排名" in opened.page.locator("#page-staff").inner_text()
+
+
+GENDER_CHART = """() => {
+  const option = echarts.getInstanceByDom(document.getElementById('staff-gender')).getOption();
+  return {categories: option.yAxis[0].data, boxes: option.series[0].data};
+}"""
+
+
+def test_staff_page_shows_the_gender_view_and_the_survey_per_hall_in_both_languages(
+    opened: Opened, small_run: SmallRun
+) -> None:
+    """The gender gap chart draws the roles, then the halls with the largest gaps, among the units
+    whose women and men both have enough scored contacts, each box from the gap's interval low to
+    high; the new sections switch language; no agent id is on the page."""
+    from cxradar.dashboard import load_month
+    from cxradar.dashboard.store import REPORT_DIR
+
+    gender = load_month(small_run.run_dir / REPORT_DIR, None).table("staff_gender")
+    both = gender.loc[gender["enough_data"].astype(bool)]
+    expected = pd.concat(
+        [
+            both.loc[both["level"] == "role"],
+            both.loc[both["level"] == "hall"].sort_values("gap_f_minus_m").head(20),
+        ]
+    )
+    assert len(expected), "the small run has units with enough women and men"
+    opened.show("staff")
+    chart = opened.page.locator("#page-staff #staff-gender")
+    assert chart.get_attribute("data-drawn") == "1" and chart.evaluate(PAINTED) > 100
+    for lang, headings in (
+        ("zh", ("按客户性别", "分营业厅外部调查")),
+        ("en", ("By customer gender", "External survey per hall")),
+    ):
+        if opened.lang() != lang:
+            opened.page.click("#cx-lang")
+        drawn = opened.page.evaluate(GENDER_CHART)
+        assert drawn["categories"] == list(expected[f"label_{lang}"]), lang
+        for box, (_i, row) in zip(drawn["boxes"], expected.iterrows(), strict=True):
+            assert box[0] == pytest.approx(row["gap_lo"], abs=5e-3) and box[2] == pytest.approx(
+                row["gap_f_minus_m"], abs=5e-3
+            )
+        text = opened.page.locator("#page-staff").inner_text()
+        assert all(h in text for h in headings), lang
+    agent_ids = set(pd.read_parquet(small_run.data_dir / "staff.parquet")["agent_id"].astype(str))
+    assert not any(a in opened.page.content() for a in agent_ids)
+    assert opened.errors == []
 
 
 def test_printable(opened: Opened, artifacts: Path) -> None:

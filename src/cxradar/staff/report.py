@@ -31,7 +31,16 @@ from cxradar.staff.scores import contact_scores, followup_status
 from cxradar.staff.sums import respondent_halls, staff_connection, unit_stats_from_sums, unit_sums
 from cxradar.staff.trend import monthly_trend
 
-__all__ = ["NO_STAFF", "agent_keys", "build_staff_views", "has_staff", "load_staff_tables", "months_up_to"]
+__all__ = [
+    "NO_STAFF",
+    "agent_keys",
+    "build_staff_views",
+    "gender_view",
+    "hall_survey_view",
+    "has_staff",
+    "load_staff_tables",
+    "months_up_to",
+]
 
 DATA_TABLES = ("staff", "contacts", "followups", "surveys", "subscribers")
 NO_STAFF = (
@@ -97,6 +106,26 @@ def months_up_to(month: str, count: int) -> list[str]:
     return [str(end - k) for k in range(count - 1, -1, -1)]
 
 
+def gender_view(con: Any, config: StaffConfig, window: list[str]) -> pd.DataFrame:
+    """The ``gender`` view (:func:`cxradar.staff.gender.gender_breakdown`) from per-(hall, gender)
+    and per-(role, gender) sums of the ``window``'s contacts on a :func:`staff_connection`."""
+    stats = {
+        by: unit_stats_from_sums(unit_sums(con, (by, "gender"), config, months=window), [by, "gender"])
+        for by in ("hall_id", "role")
+    }
+    return gender_breakdown(stats["hall_id"], stats["role"], config)
+
+
+def hall_survey_view(
+    con: Any, surveys: pd.DataFrame | None, config: StaffConfig, window: list[str]
+) -> pd.DataFrame:
+    """The ``hall_survey_items`` view: the survey's staff items per hall over the ``window``'s
+    answers, each response tied to its respondent's hall on a :func:`staff_connection`."""
+    surveys = surveys if surveys is not None else pd.DataFrame()
+    response_hall = respondent_halls(con, config.window_months) if len(surveys) else pd.DataFrame()
+    return weak_survey_items_by_hall(surveys, response_hall, window, config)
+
+
 def _hall_table(table: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
     district = staff.dropna(subset=["hall_id"]).drop_duplicates("hall_id").set_index("hall_id")["district"]
     out = table.copy()
@@ -126,13 +155,8 @@ def build_staff_views(
         sums = {
             by: unit_sums(con, by, config, months=window) for by in (("hall_id",), ("agent_id",), ("role",))
         }
-        by_gender = {by: unit_sums(con, (by, "gender"), config, months=window) for by in ("hall_id", "role")}
-        surveyed = tables.get("surveys")
-        response_hall = (
-            respondent_halls(con, config.window_months)
-            if surveyed is not None and len(surveyed)
-            else pd.DataFrame()
-        )
+        gender = gender_view(con, config, window)
+        hall_survey = hall_survey_view(con, tables.get("surveys"), config, window)
     finally:
         con.close()
     halls, hall_prior = league_from_stats(
@@ -153,11 +177,6 @@ def build_staff_views(
     per_item = {
         i.column: unit_stats_from_sums(sums[("hall_id",)], ["hall_id"], i.column) for i in config.items
     }
-    gender = gender_breakdown(
-        unit_stats_from_sums(by_gender["hall_id"], ["hall_id", "gender"]),
-        unit_stats_from_sums(by_gender["role"], ["role", "gender"]),
-        config,
-    )
     calls = followup_status(followups, contacts, config.followup_days)
     views: dict[str, pd.DataFrame] = {
         "halls": halls,
@@ -166,9 +185,7 @@ def build_staff_views(
         "hall_items": hall_items_from_stats(per_item, config),
         "gender": gender,
         "survey_items": weak_survey_items(tables.get("surveys", pd.DataFrame()), month, config),
-        "hall_survey_items": weak_survey_items_by_hall(
-            tables.get("surveys", pd.DataFrame()), response_hall, window, config
-        ),
+        "hall_survey_items": hall_survey,
         "trend": monthly_trend(scores, months_up_to(month, config.trend_months), config),
         "followup_summary": followup_summary(calls, scores, months_up_to(month, config.trend_months)),
         "followup_answers": followup_answers(calls, month),

@@ -1,11 +1,14 @@
 """Touchpoints and staff: the hall league table with intervals, role targets, worst items per hall,
-and the external survey's weak items with the roles that own them (issue 15, seeds 002/003).
+internal satisfaction by customer gender, and the external survey's weak items with the roles that
+own them, overall and per hall (issue 15, seeds 002/003).
 
 The staffed contacts of the window (``window_months`` of conf/staff.yaml up to the month) and their
 follow-up calls are selected with SQL and handed to :mod:`cxradar.staff` - the same scores,
-shrinkage, targets and verdicts as ``cxradar staff report``. Only hall-, role- and item-level rows
-are stored: no agent appears in the report. Data without staff tables gives ``staff_status`` with
-``has_staff`` false, and the page says so.
+shrinkage, targets, verdicts, gender breakdown and per-hall survey items as ``cxradar staff
+report``. The per-hall survey items tie a response to the respondent's latest hall contact up to
+``window_months`` before answering, so the contacts are read from ``window_months`` before the
+window. Only hall-, role- and item-level rows are stored: no agent appears in the report. Data
+without staff tables gives ``staff_status`` with ``has_staff`` false, and the page says so.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ from cxradar.staff.config import StaffConfig, load_staff_config
 from cxradar.staff.external import weak_survey_items
 from cxradar.staff.labels import VERDICT, label
 from cxradar.staff.league import hall_items, league, role_table
-from cxradar.staff.report import months_up_to
+from cxradar.staff.report import gender_view, hall_survey_view, months_up_to
 from cxradar.staff.scores import contact_scores
+from cxradar.staff.sums import staff_connection
 
 __all__ = ["SPECS", "build"]
 
@@ -127,7 +131,68 @@ SPECS = [
         col("owners_en", "string", "owning roles (English)", "责任岗位（英文）"),
         col("owners_zh", "string", "owning roles (Chinese)", "责任岗位（中文）"),
     ),
+    spec(
+        "staff_gender",
+        "staff",
+        ("one row per role and per hall", "每个岗位、每个营业厅一行"),
+        (
+            "Internal satisfaction of female and of male customers per role and per hall, with intervals, and the gap "
+            "female - male with a Welch interval; a gender with fewer than min_contacts scored contacts gets no mean, "
+            "the gap only when both have enough.",
+            "各岗位、各营业厅女性与男性客户的内部满意度及区间，以及女性减男性差值及其Welch区间；"
+            "某性别评分接触少于min_contacts时不给出均值，两者均充足时才给出差值。",
+        ),
+        col("level", "string", "level (code)", "层级（代码）"),
+        col("level_en", "string", "level (English)", "层级（英文）"),
+        col("level_zh", "string", "level (Chinese)", "层级（中文）"),
+        col("unit", "string", "role or hall (code)", "岗位或营业厅（代码）"),
+        col("label_en", "string", "role or hall (English)", "岗位或营业厅（英文）"),
+        col("label_zh", "string", "role or hall (Chinese)", "岗位或营业厅（中文）"),
+        col("n_F", "int", "female: scored contacts", "女性：评分接触数"),
+        col("mean_F", "float", "female: mean", "女性：均值"),
+        col("lo_F", "float", "female: interval low", "女性：区间下限"),
+        col("hi_F", "float", "female: interval high", "女性：区间上限"),
+        col("n_M", "int", "male: scored contacts", "男性：评分接触数"),
+        col("mean_M", "float", "male: mean", "男性：均值"),
+        col("lo_M", "float", "male: interval low", "男性：区间下限"),
+        col("hi_M", "float", "male: interval high", "男性：区间上限"),
+        col("gap_f_minus_m", "float", "gap female - male", "女性减男性差值"),
+        col("gap_lo", "float", "gap: interval low", "差值区间下限"),
+        col("gap_hi", "float", "gap: interval high", "差值区间上限"),
+        col("enough_data", "bool", "both genders have enough data", "两性样本均充足"),
+        col("female_lower", "bool", "women clearly lower", "女性明显更低"),
+    ),
+    spec(
+        "staff_hall_survey_items",
+        "staff",
+        ("one row per hall and staff-owned survey item", "每个营业厅每个员工负责的调查项目一行"),
+        (
+            "The external survey's staff items per hall over the window's answers (a response belongs to the hall of "
+            "the respondent's latest hall contact before answering): mean with interval against the target, weak "
+            "(mean below target) and the verdict; under min_survey_answers answers no mean (not enough data).",
+            "窗口内外部调查中员工负责项目的分营业厅结果（受访者答卷前最近一次营业厅接触所在营业厅）："
+            "均值及区间与目标对比、是否劣势（均值低于目标）及结论；回答数少于min_survey_answers时不给出均值（样本不足）。",
+        ),
+        col("hall_id", "string", "hall", "营业厅"),
+        col("item", "string", "survey item (code)", "调查项目（代码）"),
+        col("label_en", "string", "survey item (English)", "调查项目（英文）"),
+        col("label_zh", "string", "survey item (Chinese)", "调查项目（中文）"),
+        col("answers", "int", "answers", "回答数"),
+        col("mean", "float", "mean score (weighted)", "平均分（加权）"),
+        col("lo", "float", "interval: low", "区间下限"),
+        col("hi", "float", "interval: high", "区间上限"),
+        col("target", "float", "target", "目标"),
+        col("gap", "float", "gap to target", "与目标差距"),
+        col("enough_data", "bool", "enough answers", "回答数充足"),
+        col("weak", "bool", "weak item", "劣势项目"),
+        col("verdict", "string", "verdict (code)", "结论（代码）"),
+        col("verdict_en", "string", "verdict (English)", "结论（英文）"),
+        col("verdict_zh", "string", "verdict (Chinese)", "结论（中文）"),
+        col("owners_en", "string", "owning roles (English)", "责任岗位（英文）"),
+        col("owners_zh", "string", "owning roles (Chinese)", "责任岗位（中文）"),
+    ),
 ]
+LEVELS = {"role": ("岗位", "role"), "hall": ("营业厅", "hall")}
 _BY_NAME = {s.name: s for s in SPECS}
 
 
@@ -141,7 +206,9 @@ def _status(has: bool, **figures: object) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
-def _inputs(ctx: AggregateContext, window: list[str]) -> dict[str, pd.DataFrame] | None:
+def _inputs(ctx: AggregateContext, window: list[str], since: str) -> dict[str, pd.DataFrame] | None:
+    """The staff tables: contacts from ``since`` (the respondents' halls look back before the
+    window), their follow-up calls, the customers' gender and the window's survey answers."""
     files = ctx.files
     if not files.has("staff", "contacts") or not {"agent_id", "hall_id"} <= files.columns("contacts"):
         return None
@@ -149,27 +216,84 @@ def _inputs(ctx: AggregateContext, window: list[str]) -> dict[str, pd.DataFrame]
     if staff.empty:
         return None
     where = "(agent_id IS NOT NULL OR hall_id IS NOT NULL) AND strftime(\"at\", '%Y-%m') BETWEEN ? AND ?"
+    months = [since, window[-1]]
     contacts = files.sql(
-        f'SELECT id, msisdn, "at", channel, rating, hall_id, agent_id FROM contacts WHERE {where}',
-        [window[0], window[-1]],
+        f'SELECT id, msisdn, "at", channel, rating, hall_id, agent_id FROM contacts WHERE {where}', months
     )
-    if contacts.empty:
+    if not _any_in_window(contacts, window):
         return None
     followups = (
         files.sql(
             f"""SELECT f.* FROM followups f
                 WHERE f.contact_id IN (SELECT id FROM contacts WHERE {where})""",
-            [window[0], window[-1]],
+            months,
         )
         if files.has("followups")
         else pd.DataFrame(columns=["id", "contact_id", "called_at", "answered", "verbatim", "action"])
     )
+    subscribers = (
+        files.sql(
+            f"""SELECT msisdn, any_value(gender) AS gender FROM subscribers
+                WHERE msisdn IN (SELECT msisdn FROM contacts WHERE {where}) GROUP BY msisdn""",
+            months,
+        )
+        if files.has("subscribers") and "gender" in files.columns("subscribers")
+        else pd.DataFrame()
+    )
     surveys = (
-        files.sql("SELECT * FROM surveys WHERE strftime(answered_at, '%Y-%m') = ?", [ctx.month])
+        files.sql(
+            "SELECT * FROM surveys WHERE strftime(answered_at, '%Y-%m') BETWEEN ? AND ?",
+            [window[0], window[-1]],
+        )
         if files.has("surveys")
         else pd.DataFrame(columns=["answered_at"])
     )
-    return {"staff": staff, "contacts": contacts, "followups": followups, "surveys": surveys}
+    return {
+        "staff": staff,
+        "contacts": contacts,
+        "followups": followups,
+        "subscribers": subscribers,
+        "surveys": surveys,
+    }
+
+
+def _any_in_window(contacts: pd.DataFrame, window: list[str]) -> bool:
+    """Whether any contact falls in the window's months."""
+    return bool(len(contacts)) and bool(
+        pd.to_datetime(contacts["at"]).dt.strftime("%Y-%m").isin(window).any()
+    )
+
+
+def _gender(
+    gender: pd.DataFrame, config: StaffConfig, district: pd.Series, ctx: AggregateContext
+) -> pd.DataFrame:
+    """The gender view with bilingual level and unit labels (roles by name, halls by id and district)."""
+    out = gender.copy()
+    out["level_zh"] = [LEVELS[v][0] for v in out["level"]]
+    out["level_en"] = [LEVELS[v][1] for v in out["level"]]
+    roles = {r.name: (r.zh, r.en) for r in config.roles}
+    zh, en = [], []
+    for level, unit in zip(out["level"], out["unit"], strict=True):
+        if level == "role":
+            names = roles.get(str(unit), (str(unit), str(unit)))
+            zh.append(names[0])
+            en.append(names[1])
+        else:
+            name = ctx.labels.get("district", str(district.get(unit)))
+            zh.append(f"{unit}（{name.zh}）")
+            en.append(f"{unit} ({name.en})")
+    out["label_zh"], out["label_en"] = zh, en
+    return out
+
+
+def _owners_en(owner_roles: pd.Series, config: StaffConfig) -> list[str]:
+    names = {r.name: r.en for r in config.roles}
+    return [", ".join(names.get(r, r) for r in str(s).split(";") if r) for s in owner_roles]
+
+
+def _owners_zh(owner_roles: pd.Series, config: StaffConfig) -> list[str]:
+    names = {r.name: r.zh for r in config.roles}
+    return ["、".join(names.get(r, r) for r in str(s).split(";") if r) for s in owner_roles]
 
 
 def _tables(
@@ -181,6 +305,7 @@ def _tables(
         if item.column not in followups:
             followups[item.column] = pd.NA
     scores = contact_scores(data["contacts"], followups, staff, config)
+    scores = scores.loc[scores["month"].isin(window)]
     halls, prior = league(scores, "hall_id", config, config.hall_target)
     district = staff.dropna(subset=["hall_id"]).drop_duplicates("hall_id").set_index("hall_id")["district"]
     halls["district"] = halls["hall_id"].map(district)
@@ -200,12 +325,19 @@ def _tables(
     items["label_en"] = [item_names[i][1] for i in items["item"]]
     items["label_zh"] = [item_names[i][0] for i in items["item"]]
     survey = weak_survey_items(data["surveys"], ctx.month, config)
-    role_names = {r.name: (r.zh, r.en) for r in config.roles}
     if len(survey):
-        survey["owners_en"] = [
-            ", ".join(role_names[r][1] for r in s.split(";") if r) for s in survey["owner_roles"]
-        ]
-        survey["owners_zh"] = survey["owner_roles_zh"]
+        survey["owners_en"] = _owners_en(survey["owner_roles"], config)
+        survey["owners_zh"] = _owners_zh(survey["owner_roles"], config)
+    con = staff_connection(data, config)
+    try:
+        gender = _gender(gender_view(con, config, window), config, district, ctx)
+        by_hall = hall_survey_view(con, data["surveys"], config, window)
+    finally:
+        con.close()
+    by_hall["verdict_en"] = [label(VERDICT, v)[1] for v in by_hall["verdict"]]
+    by_hall["verdict_zh"] = [label(VERDICT, v)[0] for v in by_hall["verdict"]]
+    by_hall["owners_en"] = _owners_en(by_hall["owner_roles"], config)
+    by_hall["owners_zh"] = _owners_zh(by_hall["owner_roles"], config)
     status = _status(
         True,
         window_start=window[0],
@@ -226,13 +358,16 @@ def _tables(
         "staff_roles": pick("staff_roles", roles),
         "staff_hall_items": pick("staff_hall_items", items),
         "staff_survey_items": pick("staff_survey_items", survey),
+        "staff_gender": pick("staff_gender", gender),
+        "staff_hall_survey_items": pick("staff_hall_survey_items", by_hall),
     }
 
 
 def build(ctx: AggregateContext) -> dict[str, pd.DataFrame]:
     config = load_staff_config()
     window = months_up_to(ctx.month, config.window_months)
-    data = _inputs(ctx, window)
+    since = months_up_to(ctx.month, 2 * config.window_months)[0]
+    data = _inputs(ctx, window, since)
     if data is None:
         out = {s.name: _empty(s.name) for s in SPECS}
         out["staff_status"] = _status(False, window_start=window[0], hall_target=config.hall_target)

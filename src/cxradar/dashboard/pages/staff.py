@@ -1,6 +1,8 @@
 """Touchpoints and staff (触点与一线员工): the hall league table with intervals, role targets met or
-missed, each hall's worst follow-up items and the external survey's weak items with their owners.
-Without staff tables in the data the page says so (it is not an error)."""
+missed, each hall's worst follow-up items, internal satisfaction by customer gender (seed 002:
+female customers react more to staff mood) and the external survey's weak items with their owners,
+overall and per hall. No agent appears: the page shows halls, roles and items only. Without staff
+tables in the data the page says so (it is not an error)."""
 
 from __future__ import annotations
 
@@ -159,13 +161,141 @@ def _items(items: pd.DataFrame, halls: pd.DataFrame, survey: pd.DataFrame) -> Se
     return Section(t("Worst items", "薄弱项目"), blocks)
 
 
+def _gender(gender: pd.DataFrame) -> Section:
+    """Women's and men's internal satisfaction per role and hall, and the gap with its interval."""
+    if not len(gender):
+        return notice_section(
+            t("By customer gender", "按客户性别"),
+            t(
+                "No customer gender in the data (subscribers.gender)",
+                "数据中没有客户性别（subscribers.gender）",
+            ),
+            t(
+                "add the gender column (F / M) to subscribers (docs/data-contract.md)",
+                "请在 subscribers 中提供 gender 字段（F / M，见 docs/data-contract.md）",
+            ),
+        )
+    enough = gender.loc[gender["enough_data"].fillna(False).astype(bool)]
+    roles = enough.loc[enough["level"] == "role"]
+    halls = enough.loc[enough["level"] == "hall"].sort_values("gap_f_minus_m").head(_CHART_HALLS)
+    shown = pd.concat([roles, halls])
+    lower = gender.loc[gender["female_lower"].fillna(False).astype(bool)]
+    hall_rows = gender.loc[gender["level"] == "hall"]
+    para = Para(
+        t(
+            f"{fmt.count(int((hall_rows['enough_data'].fillna(False)).sum()))} of {fmt.count(len(hall_rows))} halls "
+            "have enough scored contacts of both women and men to compare them; the women's score is clearly "
+            f"lower (the gap's interval below 0) for {fmt.count(len(lower))} of the roles and halls"
+            f"{': ' + ', '.join(lower['label_en']) if len(lower) else ''}. "
+            "Seed 002: female customers react more to the staff's mood.",
+            f"{fmt.count(len(hall_rows))}个营业厅中{fmt.count(int((hall_rows['enough_data'].fillna(False)).sum()))}个"
+            f"女性和男性客户评分接触均充足、可以比较；女性得分明显更低（差值区间低于0）的岗位和营业厅共"
+            f"{fmt.count(len(lower))}个{'：' + '、'.join(lower['label_zh']) if len(lower) else ''}。"
+            "案例002：女性客户对员工情绪更敏感。",
+        )
+    )
+    blocks: list[Block] = [para]
+    if len(shown):
+        blocks.append(
+            intervals(
+                "staff-gender",
+                t(
+                    "Women's minus men's internal satisfaction: roles, then the halls with the largest gaps",
+                    "女性减男性内部满意度：各岗位及差值最大的营业厅",
+                ),
+                [t(en, zh) for en, zh in zip(shown["label_en"], shown["label_zh"], strict=True)],
+                list(shown["gap_f_minus_m"]),
+                list(shown["gap_lo"]),
+                list(shown["gap_hi"]),
+                value_name=t("gap female - male (points of 1-10)", "女性减男性差值（1-10分）"),
+                estimate_name=t("gap", "差值"),
+                interval_name=t("interval (Welch)", "区间（Welch）"),
+                note=t(
+                    "Only units where both women and men have enough scored contacts; left of the dashed line "
+                    "the women score the unit lower.",
+                    "仅含女性和男性评分接触均充足的单位；虚线左侧表示女性评分更低。",
+                ),
+            )
+        )
+    blocks.append(
+        frame_table(
+            t("Internal satisfaction by customer gender", "按客户性别的内部满意度"),
+            gender,
+            "staff_gender",
+            [
+                ("level_en", "pair"),
+                ("label", "text"),
+                ("n_F", "count"),
+                ("mean_F", "num2"),
+                ("lo_F", "num2"),
+                ("hi_F", "num2"),
+                ("n_M", "count"),
+                ("mean_M", "num2"),
+                ("lo_M", "num2"),
+                ("hi_M", "num2"),
+                ("gap_f_minus_m", "signed"),
+                ("gap_lo", "signed"),
+                ("gap_hi", "signed"),
+                ("female_lower", "bool"),
+            ],
+        )
+    )
+    return Section(t("By customer gender", "按客户性别"), blocks)
+
+
+def _hall_survey(by_hall: pd.DataFrame) -> Section:
+    """The survey's staff items per hall, for the hall-item pairs with enough answers."""
+    enough = by_hall.loc[by_hall["enough_data"].fillna(False).astype(bool)]
+    enough = enough.sort_values(["weak", "gap"], ascending=[False, True])
+    weak = enough.loc[enough["weak"].fillna(False).astype(bool)]
+    halls = enough["hall_id"].nunique()
+    para = Para(
+        t(
+            f"{fmt.count(len(enough))} of {fmt.count(len(by_hall))} hall and item pairs have enough survey answers "
+            f"in the window ({fmt.count(halls)} halls); {fmt.count(len(weak))} are weak (mean below target). "
+            "The survey is a sample: only the busiest halls reach enough answers, the roles' view above is the main one.",
+            f"{fmt.count(len(by_hall))}个营业厅与项目组合中{fmt.count(len(enough))}个在窗口内调查回答数充足"
+            f"（{fmt.count(halls)}个营业厅）；其中{fmt.count(len(weak))}个为劣势项目（均值低于目标）。"
+            "外部调查为抽样：只有业务量大的营业厅回答数充足，以上岗位视图仍为主要依据。",
+        )
+    )
+    blocks: list[Block] = [para]
+    if len(enough):
+        blocks.append(
+            frame_table(
+                t(
+                    "External survey: weak items per hall (halls with enough answers, weak first)",
+                    "外部调查：各营业厅劣势项目（回答数充足的营业厅，劣势在前）",
+                ),
+                enough,
+                "staff_hall_survey_items",
+                [
+                    ("hall_id", "text"),
+                    ("label", "text"),
+                    ("answers", "count"),
+                    ("mean", "num2"),
+                    ("lo", "num2"),
+                    ("hi", "num2"),
+                    ("target", "num1"),
+                    ("gap", "signed"),
+                    ("weak", "bool"),
+                    ("verdict_en", "pair"),
+                    ("owners_en", "pair"),
+                ],
+            )
+        )
+    return Section(t("External survey per hall", "分营业厅外部调查"), blocks)
+
+
 def build(m: MonthTables) -> Page:
     status_rows = m.table("staff_status")
     title = t("Touchpoints and staff", "触点与一线员工")
     intro = t(
         "Internal satisfaction (follow-up calls within days of a contact and SMS ratings) per service "
-        "hall and role, against the targets, and the external survey's weak items with the roles that own them.",
-        "各营业厅、各岗位的内部满意度（接触后数日内的回访及短信评价）与目标对比，以及外部调查劣势项目及其责任岗位。",
+        "hall and role, against the targets, by customer gender, and the external survey's weak items with the "
+        "roles that own them, overall and per hall. No agent is shown.",
+        "各营业厅、各岗位的内部满意度（接触后数日内的回访及短信评价）与目标对比、按客户性别的对比，"
+        "以及外部调查劣势项目及其责任岗位（整体及分营业厅）。页面不显示任何员工。",
     )
     has = len(status_rows) and bool(status_rows.iloc[0]["has_staff"])
     if not has:
@@ -187,5 +317,7 @@ def build(m: MonthTables) -> Page:
         _league(halls, status),
         _roles(m.table("staff_roles")),
         _items(m.table("staff_hall_items"), halls, m.table("staff_survey_items")),
+        _gender(m.table("staff_gender")),
+        _hall_survey(m.table("staff_hall_survey_items")),
     ]
     return Page(PAGE_ID, title, intro, sections)
