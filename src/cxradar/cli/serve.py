@@ -91,6 +91,7 @@ def serve(
         http="httptools",
         lifespan="on",
         server_header=False,
+        proxy_headers=False,  # the service reads no client address (the gateway in front enforces those)
     )
 
 

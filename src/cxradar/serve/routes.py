@@ -88,7 +88,7 @@ class Api:
                     "index": i,
                     "msisdn": self.service.shown(key, msisdn),
                     "found": card is not None,
-                    "card": card,
+                    "card": None if card is None else orjson.Fragment(card),
                     "error": None,
                 }
             )

@@ -149,18 +149,14 @@ class Service:
         """The number as this key may see it: in full with msisdn:unmasked, else 138****5678."""
         return msisdn if "msisdn:unmasked" in key.scopes else mask_msisdn(msisdn)
 
-    def card_for(self, key: ApiKey, msisdn: str) -> dict[str, Any] | None:
-        """The answer for a normalised number now, or None when nothing applies."""
+    def card_for(self, key: ApiKey, msisdn: str) -> bytes | None:
+        """The answer (JSON) for a normalised number now, or None when nothing applies."""
         stored = self.snapshot().get(int(msisdn))
         if stored is None:
             return None
-        clock = self.clock
+        now_iso, hhmm = self.clock.moment()
         return render_card(
-            stored,
-            msisdn=self.shown(key, msisdn),
-            now_iso=clock.iso(),
-            hhmm=clock.hhmm(),
-            quiet=self.holder.quiet,
+            stored, msisdn=self.shown(key, msisdn), now_iso=now_iso, hhmm=hhmm, quiet=self.holder.quiet
         )
 
     def find_request(self, scope: str, idempotency_key: str) -> tuple[str, int, str] | None:
