@@ -108,7 +108,9 @@ def test_pipelined_requests_and_a_post_with_100_continue() -> None:
 def test_other_methods_are_written_as_uvicorn_writes_them(method: str, writes: int) -> None:
     transport = _drive(_answer, f"{method} /x HTTP/1.1\r\nHost: x\r\n\r\n".encode())
     assert len(transport.writes) == writes  # the head on its own, then the body (HEAD has none)
-    assert transport.writes[0].startswith(b"HTTP/1.1 200 OK\r\n") and transport.writes[0].endswith(b"\r\n\r\n")
+    assert transport.writes[0].startswith(b"HTTP/1.1 200 OK\r\n") and transport.writes[0].endswith(
+        b"\r\n\r\n"
+    )
 
 
 def test_a_response_cut_off_halfway_still_sends_its_head() -> None:
