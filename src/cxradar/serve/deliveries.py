@@ -26,6 +26,7 @@ import queue
 import sqlite3
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,14 @@ from typing import Any
 
 import orjson
 
-__all__ = ["DeliveryRecord", "DeliveryStore", "StoredOutcome", "store_path"]
+__all__ = [
+    "GATHER_SECONDS",
+    "SWITCH_INTERVAL",
+    "DeliveryRecord",
+    "DeliveryStore",
+    "StoredOutcome",
+    "store_path",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -62,6 +70,8 @@ _COLUMNS = (
 )  # fmt: skip
 _MAX_GROUP = 512
 SWITCH_INTERVAL = 0.0005  # seconds; see DeliveryStore
+GATHER_SECONDS = 0.002  # a small group waits this long for more before it is written
+_GATHER_BELOW = 32
 
 
 def store_path(run_dir: Path) -> Path:
@@ -207,16 +217,10 @@ class DeliveryStore:
             if item is None:
                 return
             group = [item]
-            stop = False
-            while len(group) < _MAX_GROUP:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                group.append(more)
+            stop = self._take(group)
+            if not stop and len(group) < _GATHER_BELOW:
+                time.sleep(GATHER_SECONDS)  # let the requests in flight join: one sync for them all
+                stop = self._take(group)
             futures = [future for _, future in group]
             try:
                 outcomes: list[StoredOutcome] | Exception = write_group(
@@ -227,6 +231,18 @@ class DeliveryStore:
             _resolve(futures, outcomes)
             if stop:
                 return
+
+    def _take(self, group: list[tuple[DeliveryRecord, asyncio.Future[StoredOutcome]]]) -> bool:
+        """Add what is waiting to ``group`` (up to the group's limit); True when told to stop."""
+        while len(group) < _MAX_GROUP:
+            try:
+                more = self._queue.get_nowait()
+            except queue.Empty:
+                return False
+            if more is None:
+                return True
+            group.append(more)
+        return False
 
 
 def _resolve(futures: list[asyncio.Future[StoredOutcome]], outcomes: list[StoredOutcome] | Exception) -> None:
