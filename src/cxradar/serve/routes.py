@@ -157,15 +157,15 @@ class Api:
         snap = service.snapshot()
         stored = snap.get(int(msisdn))
         card = orjson.loads(stored) if stored is not None else None
-        targets = _targets(card, body.get("care_id"), f"{local:%Y-%m-%dT%H:%M:%S}")
-        delivered_at = f"{local:%Y-%m-%dT%H:%M:%S}"
+        delivered_at = local.isoformat(timespec="seconds")  # YYYY-MM-DDTHH:MM:SS (naive), as the run writes
+        targets = _targets(card, body.get("care_id"), delivered_at)
         for target in targets:
             if target.get("assigned_at") and delivered_at < target["assigned_at"]:
                 raise ApiError(
                     422, "before_assignment", f"time {delivered_at} is before the care was assigned "
                     f"({target['assigned_at']})", "触达时间早于关怀分配时间", "send the time the care was given",
                 )  # fmt: skip
-        received_at = f"{now:%Y-%m-%dT%H:%M:%S}"
+        received_at = now.isoformat(timespec="seconds")
         delivery_id = uuid.uuid4().hex
         rows = tuple(
             {
