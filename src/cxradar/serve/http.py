@@ -11,9 +11,10 @@ waits for it), errors. A connection closed after the head (an application that f
 gets the head first, as before.
 
 The one coupling to uvicorn's internals: after :meth:`on_headers_complete` the protocol's
-``cycle`` is the new request's, with its ``transport`` and ``response_started`` (uvicorn 0.35 to
-0.54; ``tests/serve/test_http.py`` drives the protocol with a recording transport and fails if a
-response takes two writes or comes out wrong).
+``cycle`` is the new request's, with its ``transport`` and ``response_started`` (so in uvicorn
+0.54, the locked version; ``tests/serve/test_http.py`` drives the protocol with a recording
+transport and fails if a response takes two writes or comes out wrong, and the live tests run
+``cxradar serve`` with it).
 """
 
 from __future__ import annotations
