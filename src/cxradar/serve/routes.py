@@ -147,7 +147,13 @@ class Api:
         service = self.service
         zone = service.config.zone
         when = parse_time(body["time"])
-        local = (when.astimezone(zone) if when.tzinfo else when.replace(tzinfo=zone)).replace(tzinfo=None)
+        try:
+            local = (when.astimezone(zone) if when.tzinfo else when.replace(tzinfo=zone)).replace(tzinfo=None)
+        except OverflowError:  # e.g. 0001-01-01T00:00:00+00:01: before year 1 in local time
+            raise ApiError(
+                422, "invalid_body", f"time: '{body['time'][:40]}' is out of range", "time：时间超出范围",
+                "send the time the care was given, e.g. 2026-11-05T10:30:00+08:00",
+            ) from None  # fmt: skip
         now = service.clock.local().replace(tzinfo=None)
         if local > now + timedelta(seconds=service.config.max_clock_skew_seconds):
             raise ApiError(
