@@ -14,10 +14,12 @@ fatigue / do-not-disturb, churn list - then measures, each on the real code path
   counted: every acknowledged delivery must be in it.
 
 ``--compare`` also measures an immutable SQLite file against the mmap'd array in-process.
+``--reuse`` keeps a run folder built before for the same ``--n`` (synthesis, ``build_cards`` and
+``publish`` are skipped: for iterating on the service; the reported build figures are then absent).
 ``wrk`` is installed with apt-get when missing (as root; the Makefile's bench target does it too).
 The machine is shared: the load average is printed beside the figures.
 
-    .venv/bin/python bench/serve.py [--n 5000000] [--seconds 30] [--compare] [--work bench/out/serve]
+    .venv/bin/python bench/serve.py [--n 5000000] [--seconds 30] [--compare] [--reuse] [--work bench/out/serve]
 """
 
 from __future__ import annotations
@@ -237,6 +239,21 @@ def memory(pid: int) -> dict[str, float]:
     return {"rss_mb": mb["Rss"], "own_mb": mb["Anonymous"], "file_mb": mb["Rss"] - mb["Anonymous"]}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (robust to other load, unlike a rate)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def loaded(wrk: str, script: Path, url: str, seconds: int, pid: int) -> dict[str, object]:
+    """One wrk run, with the server's CPU time per answered request."""
+    before = cpu_seconds(pid)
+    figures = run_wrk(wrk, script, url, seconds)
+    answered = sum(figures["statuses"].values())  # type: ignore[attr-defined]
+    figures["server_cpu_us_per_request"] = (cpu_seconds(pid) - before) / max(answered, 1) * 1e6
+    return figures
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -244,7 +261,10 @@ def free_port() -> int:
 
 
 def serve_and_measure(run: Path, keys: Path, tokens: dict[str, str], seconds: int) -> dict[str, object]:
+    from cxradar.serve.delivery_io import read_delivery_log
+
     wrk = ensure_wrk()
+    stored_before = len(read_delivery_log(run))  # a reused run folder keeps earlier runs' deliveries
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
@@ -270,17 +290,15 @@ def serve_and_measure(run: Path, keys: Path, tokens: dict[str, str], seconds: in
         delivery_script(work / "deliver.lua", run / "bench_deliverable.txt", tokens["deliverer"])
         run_wrk(wrk, work / "lookup.lua", url, 5)  # warm the page cache and the interpreter
         load_before = loadavg()
-        lookups = run_wrk(wrk, work / "lookup.lua", url, seconds)
+        lookups = loaded(wrk, work / "lookup.lua", url, seconds, server.pid)
         after_lookups = memory(server.pid)
-        deliveries = run_wrk(wrk, work / "deliver.lua", url, seconds)
+        deliveries = loaded(wrk, work / "deliver.lua", url, seconds, server.pid)
         after_deliveries = memory(server.pid)
         load_after = loadavg()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(30)
-    from cxradar.serve.delivery_io import read_delivery_log
-
-    stored = len(read_delivery_log(run))
+    stored = len(read_delivery_log(run)) - stored_before
     return {
         "start_s": start_s, "memory_at_start": at_start, "memory_after_lookups": after_lookups,
         "memory_after_deliveries": after_deliveries, "lookups": lookups, "deliveries": deliveries,
@@ -340,13 +358,30 @@ def main() -> None:
         "--compare", action="store_true", help="also time an immutable SQLite file in-process"
     )
     parser.add_argument("--memory-limit", default="6GB", help="DuckDB memory limit for build_cards")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the run folder built before for the same --n"
+    )
     args = parser.parse_args()
     run = args.work / "run"
     print(f"load average at start: {loadavg()}", flush=True)
-    figures: dict[str, object] = synthesise(run, args.n)
+    built_for = run / "bench_n.txt"
+    if args.reuse and built_for.is_file() and built_for.read_text().strip() == str(args.n):
+        figures = {"reused": str(run)}
+        snapshot = (
+            run / "serve" / "snapshots" / json.loads((run / "serve" / "current.json").read_text())["file"]
+        )
+    else:
+        figures, snapshot = build_and_publish(run, args.n, args.memory_limit)
+        built_for.write_text(f"{args.n}\n")
+    measure(args, run, snapshot, figures)
+
+
+def build_and_publish(run: Path, n: int, memory_limit: str) -> tuple[dict[str, object], Path]:
+    """Synthesise the run outputs, build the cards and publish them; returns figures and the file."""
+    figures: dict[str, object] = synthesise(run, n)
     print(f"synthesised the run outputs in {figures['synthesise_s']:.1f} s", flush=True)
     t = time.perf_counter()
-    meta = build_cards(run, MONTH, memory_limit=args.memory_limit)
+    meta = build_cards(run, MONTH, memory_limit=memory_limit)
     figures.update(
         build_s=time.perf_counter() - t,
         cards=meta["count"],
@@ -358,6 +393,14 @@ def main() -> None:
     snapshot = run / "serve" / "snapshots" / manifest["file"]
     figures.update(publish_s=time.perf_counter() - t, snapshot_mb=snapshot.stat().st_size / 2**20)
     print(f"publish: {figures['publish_s']:.1f} s, {figures['snapshot_mb']:.0f} MB", flush=True)
+    return figures, snapshot
+
+
+def measure(
+    args: argparse.Namespace, run: Path, snapshot: Path, figures: dict[str, object]
+) -> dict[str, object]:
+    """Serve, load, count; prints the summary line and returns every figure."""
+    (args.work / "keys.json").unlink(missing_ok=True)
     store = KeyFile(args.work / "keys.json")
     tokens = {
         "reader": store.create("bench", ["care:read"])[0],
@@ -374,12 +417,14 @@ def main() -> None:
     figures["deliveries_lost"] = max(0, acknowledged - int(figures["deliveries_stored"]))  # type: ignore[call-overload]
     print(json.dumps(figures, indent=2, default=str))
     print(
-        f"\nlookups {lookups['requests_per_s']:,.0f}/s p99 {lookups['latency_ms']['p99']} ms, errors {figures['lookup_errors']} · "
+        f"\nlookups {lookups['requests_per_s']:,.0f}/s p99 {lookups['latency_ms']['p99']} ms, errors {figures['lookup_errors']}, "
+        f"{lookups['server_cpu_us_per_request']:.0f} µs server CPU each · "
         f"start {figures['start_s']:.2f} s · own memory {figures['memory_after_lookups']['own_mb']:.0f} MB "  # type: ignore[index]
-        f"(RSS {figures['memory_after_lookups']['rss_mb']:.0f} MB) · publish {figures['publish_s']:.1f} s · "  # type: ignore[index]
-        f"deliveries {deliveries['requests_per_s']:,.0f}/s, acknowledged {acknowledged:,}, stored {figures['deliveries_stored']:,}, "
+        f"(RSS {figures['memory_after_lookups']['rss_mb']:.0f} MB) · publish {figures.get('publish_s', float('nan')):.1f} s · "  # type: ignore[index]
+        f"deliveries {deliveries['requests_per_s']:,.0f}/s ({deliveries['server_cpu_us_per_request']:.0f} µs CPU each), acknowledged {acknowledged:,}, stored {figures['deliveries_stored']:,}, "
         f"lost {figures['deliveries_lost']} · load {figures['load_before']} -> {figures['load_after']}"
     )
+    return figures
 
 
 if __name__ == "__main__":

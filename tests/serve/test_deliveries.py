@@ -92,6 +92,11 @@ def test_concurrent_requests_with_one_key_store_one_delivery(run_dir: Path, keys
         ({**GOOD, "rating": 6}, "invalid_body", "rating: must be from 1 to 5"),
         ({**GOOD, "rating": True}, "invalid_body", "rating: must be integer"),
         ({**GOOD, "time": "yesterday"}, "invalid_body", "not an ISO 8601 date-time"),
+        (
+            {**GOOD, "time": "0001-01-01T00:00:00+00:01"},
+            "invalid_body",
+            "is out of range",
+        ),  # found by schemathesis
         ({**GOOD, "time": "2026-11-06T10:00:00"}, "time_in_future", "is in the future"),
         ({**GOOD, "time": "2026-10-20T10:00:00"}, "before_assignment", "before the care was assigned"),
         ({**GOOD, "care_id": "care-x"}, "unknown_care_id", "is not on this number's card"),

@@ -88,9 +88,10 @@ def serve(
         access_log=False,  # its lines hold paths, and paths hold numbers: the audit log replaces it
         log_level="warning",
         loop="uvloop",
-        http="httptools",
+        http="cxradar.serve.http:HttpProtocol",  # httptools, one write a response
         lifespan="on",
         server_header=False,
+        proxy_headers=False,  # the service reads no client address (the gateway in front enforces those)
     )
 
 

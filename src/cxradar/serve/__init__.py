@@ -13,8 +13,9 @@
 Modules: ``msisdn`` (normalise, mask), ``cards`` (builder), ``snapshot`` (the lookup file),
 ``publish`` (atomic swap), ``deliveries`` (durable store, read back into the run), ``keys``
 (API keys), ``audit`` (request log), ``render`` (a card as a response), ``openapi`` (the API
-document), ``app`` (the Starlette application). Names are imported lazily so that the server
-does not load pandas or DuckDB.
+document), ``app`` (the Starlette application), ``fastpath`` (the card lookup, answered in front
+of it), ``http`` (uvicorn's protocol with one write a response). Names are imported lazily so
+that the server does not load pandas or DuckDB.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from cxradar.errors import did_you_mean
 
-__all__ = ["ApiError", "check_body", "error_body", "error_response", "parse_time"]
+__all__ = ["ApiError", "check_body", "crash_body", "error_body", "error_response", "parse_time"]
 
 _TYPES = {"string": str, "integer": int, "boolean": bool, "object": dict, "array": list}
 
@@ -50,6 +50,14 @@ def error_body(status: int, code: str, message: str, message_zh: str, fix: str) 
     """The one error shape, as JSON bytes."""
     detail = {"status": status, "code": code, "message": message, "message_zh": message_zh, "fix": fix}
     return orjson.dumps({"error": detail})
+
+
+def crash_body() -> bytes:
+    """The 500 answer to a request the service failed on (never with the details)."""
+    return error_body(
+        500, "internal", "the service failed on this request", "服务处理该请求时出错",
+        "retry; if it persists, tell the operator's cxradar admin (see the service log)",
+    )  # fmt: skip
 
 
 def error_response(

@@ -6,7 +6,7 @@ settings through environment variables, because ``--workers`` starts fresh inter
 
 Routes (docs/serve.md#api; the OpenAPI document at ``/v1/openapi.json``)::
 
-    GET  /v1/subscribers/{msisdn}/care              care:read      (cxradar.serve.fastpath)
+    GET  /v1/subscribers/{msisdn}/care              care:read      (cxradar.serve.fastpath, in front)
     POST /v1/care:lookup                            care:read      up to 100 numbers
     POST /v1/subscribers/{msisdn}/care/deliveries   care:deliver   Idempotency-Key, durable
     GET  /healthz, /readyz, /v1/openapi.json        no key
@@ -17,9 +17,9 @@ under ``/dashboard``. It finds the running :class:`~cxradar.serve.service.Servic
 visitors' keys with ``service.authenticate(request, "dashboard:read")``; its requests are in the
 audit log like every other.
 
-Every request, whatever its outcome, leaves one audit entry (:class:`AuditMiddleware`, pure ASGI
-so the hot route pays a closure, not a middleware stack). uvicorn's own access log is off: its
-lines hold paths, and paths hold numbers.
+Every request, whatever its outcome, leaves one audit entry (:class:`AuditMiddleware` for the
+routes here; the hot route writes its own). uvicorn's own access log is off: its lines hold
+paths, and paths hold numbers.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cxradar.serve.api_errors import ApiError, error_response
-from cxradar.serve.fastpath import HotRoute
+from cxradar.serve.api_errors import ApiError, crash_body, error_response
+from cxradar.serve.fastpath import ServiceApp
 from cxradar.serve.routes import Api
 from cxradar.serve.service import Service
 from cxradar.serve.settings import ServeSettings, load_serve_config
@@ -127,17 +127,15 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 async def _crash(request: Request, exc: Exception) -> Response:
-    return error_response(
-        500, "internal", "the service failed on this request", "服务处理该请求时出错",
-        "retry; if it persists, tell the operator's cxradar admin (see the service log)",
-    )  # fmt: skip
+    return Response(crash_body(), status_code=500, media_type="application/json")
 
 
 def create_app(
     settings: ServeSettings, *, dashboard: ASGIApp | None = None, now: Callable[[], datetime] | None = None
-) -> Starlette:
+) -> ServiceApp:
     """The service for ``settings``; ``dashboard`` is mounted at /dashboard; ``now`` fixes the clock
-    (tests)."""
+    (tests). The hot route answers in front of Starlette (:mod:`cxradar.serve.fastpath`);
+    ``.state.service`` is the running :class:`Service`."""
     service = Service(settings, now)
     api = Api(service)
 
@@ -165,8 +163,7 @@ def create_app(
     )
     app.state.service = service
     app.add_middleware(AuditMiddleware, service=service)
-    app.add_middleware(HotRoute, service=service)  # outermost: GET .../care skips the layers below
-    return app
+    return ServiceApp(app, service, app.state)  # GET .../care skips every layer of Starlette
 
 
 def settings_from_env() -> ServeSettings:
@@ -179,6 +176,6 @@ def settings_from_env() -> ServeSettings:
     )
 
 
-def app_from_env() -> Starlette:
+def app_from_env() -> ServiceApp:
     """The application as ``cxradar serve`` configures it through the environment (worker factory)."""
     return create_app(settings_from_env())

@@ -24,13 +24,24 @@ import asyncio
 import contextlib
 import queue
 import sqlite3
+import sys
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DeliveryRecord", "DeliveryStore", "StoredOutcome", "store_path"]
+import orjson
+
+__all__ = [
+    "GATHER_SECONDS",
+    "SWITCH_INTERVAL",
+    "DeliveryRecord",
+    "DeliveryStore",
+    "StoredOutcome",
+    "store_path",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS requests (
@@ -58,6 +69,9 @@ _COLUMNS = (
     "rating", "received_at",
 )  # fmt: skip
 _MAX_GROUP = 512
+SWITCH_INTERVAL = 0.0005  # seconds; see DeliveryStore
+GATHER_SECONDS = 0.002  # a small group waits this long for more before it is written
+_GATHER_BELOW = 32
 
 
 def store_path(run_dir: Path) -> Path:
@@ -102,39 +116,78 @@ def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return con
 
 
+_EXISTING = """
+SELECT r.scope, r.idempotency_key, r.fingerprint, r.status, r.response
+FROM json_each(?) AS j
+JOIN requests AS r ON r.scope = json_extract(j.value, '$[0]') AND r.idempotency_key = json_extract(j.value, '$[1]')
+"""
+_INSERT_REQUESTS = """
+INSERT INTO requests (scope, idempotency_key, fingerprint, status, response, received_at)
+SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+       json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]')
+FROM json_each(?) ORDER BY key
+"""
+_INSERT_DELIVERIES = f"""
+INSERT INTO deliveries ({", ".join(_COLUMNS)})
+SELECT {", ".join(f"json_extract(value, '$[{i}]')" for i in range(len(_COLUMNS)))}
+FROM json_each(?) ORDER BY key
+"""
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()  # a text parameter: SQLite's JSON functions refuse blobs
+
+
 def write_group(con: sqlite3.Connection, records: Iterable[DeliveryRecord]) -> list[StoredOutcome]:
-    """Write the records in one transaction (committed, hence on disk, when this returns)."""
-    outcomes: list[StoredOutcome] = []
+    """Write the records in one transaction (committed, hence on disk, when this returns).
+
+    Whatever the group's size, this is five SQLite statements (begin, look up the keys, insert
+    the requests, insert the rows, commit), each given the whole group as one JSON parameter:
+    Python's sqlite3 gives up and takes back the GIL around every statement step, and with the
+    event loop busy each taking back may wait for the interpreter's switch interval, so the
+    writer's steps, not the disk, bounded a group commit with one statement a row."""
+    records = list(records)
+    outcomes: list[StoredOutcome | None] = [None] * len(records)
     con.execute("BEGIN IMMEDIATE")
     try:
-        for r in records:
-            found = con.execute(
-                "SELECT fingerprint, status, response FROM requests WHERE scope = ? AND idempotency_key = ?",
-                (r.scope, r.idempotency_key),
-            ).fetchone()
-            if found is not None:
+        stored = {
+            (str(scope), str(key)): (str(fingerprint), int(status), str(response))
+            for scope, key, fingerprint, status, response in con.execute(
+                _EXISTING, (_json([[r.scope, r.idempotency_key] for r in records]),)
+            )
+        }
+        new: list[DeliveryRecord] = []
+        for i, r in enumerate(records):
+            found = stored.get((r.scope, r.idempotency_key))
+            if found is None:  # first of its key, here and before: written now
+                stored[(r.scope, r.idempotency_key)] = (r.fingerprint, r.status, r.response)
+                outcomes[i] = StoredOutcome("new", r.status, r.response)
+                new.append(r)
+            else:  # stored before, or earlier in this group
                 kind = "replay" if found[0] == r.fingerprint else "conflict"
-                outcomes.append(StoredOutcome(kind, int(found[1]), str(found[2])))
-                continue
+                outcomes[i] = StoredOutcome(kind, found[1], found[2])
+        if new:
             con.execute(
-                "INSERT INTO requests VALUES (?, ?, ?, ?, ?, ?)",
-                (r.scope, r.idempotency_key, r.fingerprint, r.status, r.response, r.received_at),
-            )
-            con.executemany(
-                f"INSERT INTO deliveries ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                [tuple(row.get(c) for c in _COLUMNS) for row in r.rows],
-            )
-            outcomes.append(StoredOutcome("new", r.status, r.response))
+                _INSERT_REQUESTS,
+                (_json([[r.scope, r.idempotency_key, r.fingerprint, r.status, r.response, r.received_at] for r in new]),),
+            )  # fmt: skip
+            con.execute(
+                _INSERT_DELIVERIES, (_json([[row.get(c) for c in _COLUMNS] for r in new for row in r.rows]),)
+            )  # fmt: skip
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    return outcomes
+    return [o for o in outcomes if o is not None]
 
 
 class DeliveryStore:
     """Group-committing writer for one process; ``await store.append(record)`` acknowledges only
-    once the record is on disk."""
+    once the record is on disk.
+
+    Opening a store lowers the interpreter's switch interval to :data:`SWITCH_INTERVAL` (from
+    5 ms): when the writer thread comes back from SQLite while the event loop is busy, it waits
+    up to that long for the GIL, and a group commit has a handful of such returns."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -142,6 +195,7 @@ class DeliveryStore:
         self._queue: queue.SimpleQueue[tuple[DeliveryRecord, asyncio.Future[StoredOutcome]] | None] = (
             queue.SimpleQueue()
         )
+        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         self._thread = threading.Thread(target=self._run, name="cxradar-deliveries", daemon=True)
         self._thread.start()
 
@@ -163,41 +217,49 @@ class DeliveryStore:
             if item is None:
                 return
             group = [item]
-            stop = False
-            while len(group) < _MAX_GROUP:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                group.append(more)
+            stop = self._take(group)
+            if not stop and len(group) < _GATHER_BELOW:
+                time.sleep(GATHER_SECONDS)  # let the requests in flight join: one sync for them all
+                stop = self._take(group)
+            futures = [future for _, future in group]
             try:
-                outcomes = write_group(self._con, [record for record, _ in group])
+                outcomes: list[StoredOutcome] | Exception = write_group(
+                    self._con, [record for record, _ in group]
+                )
             except Exception as error:  # nothing of the group was written: fail every request in it
-                for _, future in group:
-                    _resolve(future, error=error)
-            else:
-                for (_, future), outcome in zip(group, outcomes, strict=True):
-                    _resolve(future, result=outcome)
+                outcomes = error
+            _resolve(futures, outcomes)
             if stop:
                 return
 
+    def _take(self, group: list[tuple[DeliveryRecord, asyncio.Future[StoredOutcome]]]) -> bool:
+        """Add what is waiting to ``group`` (up to the group's limit); True when told to stop."""
+        while len(group) < _MAX_GROUP:
+            try:
+                more = self._queue.get_nowait()
+            except queue.Empty:
+                return False
+            if more is None:
+                return True
+            group.append(more)
+        return False
 
-def _resolve(
-    future: asyncio.Future[StoredOutcome],
-    *,
-    result: StoredOutcome | None = None,
-    error: Exception | None = None,
-) -> None:
-    def settle() -> None:
-        if future.done():
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result)  # type: ignore[arg-type]
 
-    with contextlib.suppress(RuntimeError):  # the loop is gone (shutdown): nobody waits any more
-        future.get_loop().call_soon_threadsafe(settle)
+def _resolve(futures: list[asyncio.Future[StoredOutcome]], outcomes: list[StoredOutcome] | Exception) -> None:
+    """Answer a group's requests on their event loop, with one call into each loop for the group."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[int]] = {}
+    for i, future in enumerate(futures):
+        by_loop.setdefault(future.get_loop(), []).append(i)
+
+    def settle(indices: list[int]) -> None:
+        for i in indices:
+            if futures[i].done():
+                continue
+            if isinstance(outcomes, Exception):
+                futures[i].set_exception(outcomes)
+            else:
+                futures[i].set_result(outcomes[i])
+
+    for loop, indices in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # the loop is gone (shutdown): nobody waits any more
+            loop.call_soon_threadsafe(settle, indices)

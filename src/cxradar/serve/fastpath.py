@@ -2,13 +2,15 @@
 
 A channel asks this while the customer is on the line, thousands of times a second, and the
 floor is 10,000 lookups a second at p99 ≤ 5 ms on one core. With 50 connections in flight,
-Little's law makes that ~13,000/s at least, about 75 µs a request for everything: HTTP, key,
-lookup, rendering, audit. Starlette's routing, request and response objects and exception
-wrappers cost ~50 µs of that on this machine (measured with ``bench/serve.py --profile``), so
-this one route is a plain ASGI callable in front of the application: it matches the path with
-two string tests, and answers with the same error shape, the same audit entry and the same
-:meth:`~cxradar.serve.service.Service.card_for` as the other routes. Everything else falls
-through to Starlette.
+Little's law makes that ~13,000/s at least, about 75 µs a request for everything: uvicorn's
+HTTP, key, lookup, rendering, audit. Starlette's routing, request and response objects, its
+error middleware and exception wrappers cost ~50 µs of that on this machine, so this one route
+is a plain ASGI callable in front of the whole Starlette application (:class:`ServiceApp`, what
+:func:`cxradar.serve.app.create_app` returns): it matches the path with two string tests and
+answers with the same error shape (a crash included: a 500 with the JSON body, as Starlette's
+handler gives), the same audit entry and the same
+:meth:`~cxradar.serve.service.Service.card_for` as the other routes. Every other request, and
+the lifespan, goes to Starlette.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import orjson
+from starlette.datastructures import State
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from cxradar.serve.api_errors import ApiError
+from cxradar.serve.api_errors import ApiError, crash_body
 from cxradar.serve.routes import number_or_422
 from cxradar.serve.service import Service, presented_key
 
-__all__ = ["CARE_ROUTE", "HotRoute"]
+__all__ = ["CARE_ROUTE", "ServiceApp"]
 
 CARE_ROUTE = "/v1/subscribers/{msisdn}/care"
 _PREFIX, _SUFFIX = "/v1/subscribers/", "/care"
@@ -34,13 +36,18 @@ _NOT_FOUND = ApiError(
 _JSON = (b"content-type", b"application/json")
 
 
-class HotRoute:
-    """ASGI middleware that answers the card lookup itself and passes every other request on."""
+class ServiceApp:
+    """The service's ASGI application: the card lookup answered here, everything else by ``app``.
 
-    def __init__(self, app: ASGIApp, service: Service) -> None:
+    ``state`` is the Starlette application's (``app.state.service`` is the running
+    :class:`~cxradar.serve.service.Service`)."""
+
+    def __init__(self, app: ASGIApp, service: Service, state: State) -> None:
         self.app = app
         self.service = service
+        self.state = state
         self._not_found = _NOT_FOUND.body()
+        self._crash = crash_body()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
@@ -67,14 +74,16 @@ class HotRoute:
             if card is None:
                 status, body, result = 404, self._not_found, "not_found"
             else:
-                status, body, result = 200, orjson.dumps(card), "found"
+                status, body, result = 200, card, "found"
         except ApiError as error:
             status, body, result = error.status, error.body(), f"error {error.status}"
+        except Exception:  # the same answer as Starlette's handler for the other routes (app.py)
+            status, body, result = 500, self._crash, "error 500"
         await send(
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": [_JSON, (b"content-length", str(len(body)).encode())],
+                "headers": [_JSON, (b"content-length", b"%d" % len(body))],
             }
         )
         await send({"type": "http.response.body", "body": body})

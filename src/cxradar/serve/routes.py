@@ -88,7 +88,7 @@ class Api:
                     "index": i,
                     "msisdn": self.service.shown(key, msisdn),
                     "found": card is not None,
-                    "card": card,
+                    "card": None if card is None else orjson.Fragment(card),
                     "error": None,
                 }
             )
@@ -147,7 +147,13 @@ class Api:
         service = self.service
         zone = service.config.zone
         when = parse_time(body["time"])
-        local = (when.astimezone(zone) if when.tzinfo else when.replace(tzinfo=zone)).replace(tzinfo=None)
+        try:
+            local = (when.astimezone(zone) if when.tzinfo else when.replace(tzinfo=zone)).replace(tzinfo=None)
+        except OverflowError:  # e.g. 0001-01-01T00:00:00+00:01: before year 1 in local time
+            raise ApiError(
+                422, "invalid_body", f"time: '{body['time'][:40]}' is out of range", "time：时间超出范围",
+                "send the time the care was given, e.g. 2026-11-05T10:30:00+08:00",
+            ) from None  # fmt: skip
         now = service.clock.local().replace(tzinfo=None)
         if local > now + timedelta(seconds=service.config.max_clock_skew_seconds):
             raise ApiError(
@@ -157,15 +163,15 @@ class Api:
         snap = service.snapshot()
         stored = snap.get(int(msisdn))
         card = orjson.loads(stored) if stored is not None else None
-        targets = _targets(card, body.get("care_id"), f"{local:%Y-%m-%dT%H:%M:%S}")
-        delivered_at = f"{local:%Y-%m-%dT%H:%M:%S}"
+        delivered_at = local.isoformat(timespec="seconds")  # YYYY-MM-DDTHH:MM:SS (naive), as the run writes
+        targets = _targets(card, body.get("care_id"), delivered_at)
         for target in targets:
             if target.get("assigned_at") and delivered_at < target["assigned_at"]:
                 raise ApiError(
                     422, "before_assignment", f"time {delivered_at} is before the care was assigned "
                     f"({target['assigned_at']})", "触达时间早于关怀分配时间", "send the time the care was given",
                 )  # fmt: skip
-        received_at = f"{now:%Y-%m-%dT%H:%M:%S}"
+        received_at = now.isoformat(timespec="seconds")
         delivery_id = uuid.uuid4().hex
         rows = tuple(
             {
