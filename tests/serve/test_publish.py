@@ -52,6 +52,39 @@ def test_every_card_comes_back_from_a_folder_of_unordered_parts(tmp_path: Path) 
         snap.close()
 
 
+@pytest.mark.parametrize("layout", ["one card", "two far clusters", "dense run"])
+def test_the_bucket_index_finds_every_key_and_no_neighbour(tmp_path: Path, layout: str) -> None:
+    # the bucket index narrows the binary search; a key next to a bucket's edge, the first and
+    # the last key, and numbers in the empty range between clusters must all come out right
+    rng = random.Random(3)
+    if layout == "one card":
+        keys = [13812345678]
+    elif layout == "two far clusters":
+        keys = sorted(
+            {13000000000 + rng.randrange(5000) for _ in range(900)}
+            | {19900000000 + rng.randrange(5000) for _ in range(900)}
+        )
+    else:
+        keys = list(range(15000000000, 15000004000))
+    numbers = [str(k) for k in keys]
+    cards = [json.dumps({"month": "2026-10", "n": m}) for m in numbers]
+    pq.write_table(pa.table({"msisdn": numbers, "card": cards}), tmp_path / "cards.parquet")
+    write_snapshot(
+        tmp_path / "cards.parquet", tmp_path / "x.cxcards", {"month": "2026-10", "quiet_hours": None}
+    )
+    snap = Snapshot(tmp_path / "x.cxcards")
+    try:
+        present = set(keys)
+        for key, card in zip(keys, cards, strict=True):
+            assert snap.get(key) == card.encode()
+            for near in (key - 1, key + 1):
+                assert (snap.get(near) is not None) == (near in present)
+        assert snap.get(keys[0] - 10**6) is None and snap.get(keys[-1] + 10**6) is None
+        assert snap.get(16000000000) is None  # between the clusters, or beyond the run
+    finally:
+        snap.close()
+
+
 def test_duplicate_and_unnormalised_numbers_are_refused(tmp_path: Path) -> None:
     pq.write_table(
         pa.table({"msisdn": ["13800000001", "13800000001"], "card": ["{}", "{}"]}), tmp_path / "d.parquet"

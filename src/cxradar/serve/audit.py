@@ -19,7 +19,6 @@ durability: entries of the last 50 ms may be lost when a process is killed, deli
 
 from __future__ import annotations
 
-import hmac
 import os
 import time
 from datetime import datetime
@@ -27,6 +26,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import orjson
+
+from cxradar.msisdn import KeyedHash
 
 __all__ = ["AuditLog"]
 
@@ -36,7 +37,7 @@ class AuditLog:
 
     def __init__(self, folder: Path, secret: bytes, zone: ZoneInfo) -> None:
         self.folder = Path(folder)
-        self.secret = secret
+        self.secret = secret  # the keyed hash follows (property below)
         self.zone = zone
         self._pending: list[tuple[float, str | None, str | None, str, str, str | None, int, str, float]] = []
         self._pid = os.getpid()
@@ -60,8 +61,16 @@ class AuditLog:
         """Remember one request (cheap: the hashing and writing happen at flush)."""
         self._pending.append((time.time(), key, channel, method, route, subject, status, result, ms))
 
+    @property
+    def secret(self) -> bytes:
+        return self._secret
+
+    @secret.setter
+    def secret(self, value: bytes) -> None:
+        self._secret, self._keyed = value, KeyedHash(value)
+
     def subject_hash(self, msisdn: str) -> str:
-        return hmac.digest(self.secret, msisdn.encode(), "sha256")[:16].hex()
+        return self._keyed.digest(msisdn.encode())[:16].hex()
 
     def _stamp(self, second: int) -> tuple[bytes, bytes, str]:
         """(ISO time to the second, UTC offset, local day) of an epoch second; cached per second."""
@@ -114,13 +123,13 @@ class AuditLog:
         if not entries:
             return 0
         by_day: dict[str, list[bytes]] = {}
-        secret, pid, digest = self.secret, self._pid, hmac.digest
+        pid, digest = self._pid, self._keyed.digest
         for at, key, channel, method, route, subject, status, result, ms in entries:
             second = int(at)
             base, offset, day = self._stamp(second)
             line = _LINE % (
                 base, int((at - second) * 1000), offset, self._fragment((key, channel, method, route)),
-                b'"%s"' % digest(secret, subject.encode(), "sha256")[:16].hex().encode() if subject else b"null",
+                b'"%s"' % digest(subject.encode())[:16].hex().encode() if subject else b"null",
                 status, self._result(result), ms, pid,
             )  # fmt: skip
             lines = by_day.get(day)

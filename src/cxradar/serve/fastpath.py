@@ -25,7 +25,7 @@ from cxradar.serve.api_errors import ApiError, crash_body
 from cxradar.serve.routes import number_or_422
 from cxradar.serve.service import Service, presented_key
 
-__all__ = ["CARE_ROUTE", "ServiceApp"]
+__all__ = ["CARE_HEADERS", "CARE_ROUTE", "ServiceApp", "care_subject"]
 
 CARE_ROUTE = "/v1/subscribers/{msisdn}/care"
 _PREFIX, _SUFFIX = "/v1/subscribers/", "/care"
@@ -34,6 +34,7 @@ _NOT_FOUND = ApiError(
     "该号码本月不在任何关怀名单中，也没有待关怀任务", "treat the caller as usual; nothing to do",
 )  # fmt: skip
 _JSON = (b"content-type", b"application/json")
+CARE_HEADERS = (_JSON,)  # besides content-length, on every answer of the hot route
 
 
 class ServiceApp:
@@ -51,24 +52,30 @@ class ServiceApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
-            path: str = scope["path"]
-            if (
-                path.startswith(_PREFIX)
-                and path.endswith(_SUFFIX)
-                and "/" not in path[16:-5]
-                and len(path) > 21
-            ):
-                await self._care(scope, path[16:-5], send)
+            raw = care_subject(scope["path"])
+            if raw is not None:
+                status, body = self.answer_care(scope["headers"], raw)
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": status,
+                        "headers": [_JSON, (b"content-length", b"%d" % len(body))],
+                    }
+                )
+                await send({"type": "http.response.body", "body": body})
                 return
         await self.app(scope, receive, send)
 
-    async def _care(self, scope: Scope, raw: str, send: Send) -> None:
+    def answer_care(self, headers: list[tuple[bytes, bytes]], raw: str) -> tuple[int, bytes]:
+        """(status, JSON body) of ``GET /v1/subscribers/{raw}/care`` with these request headers,
+        its audit entry recorded: what the ASGI route above and the protocol's inline answer
+        (:mod:`cxradar.serve.http`) both send."""
         started = time.perf_counter()
         service = self.service
         note: dict[str, Any] = {}
         subject = None
         try:
-            key = service.check_key(presented_key(scope["headers"]), "care:read", note)
+            key = service.check_key(presented_key(headers), "care:read", note)
             subject = number_or_422(raw)
             card = service.card_for(key, subject)
             if card is None:
@@ -79,15 +86,15 @@ class ServiceApp:
             status, body, result = error.status, error.body(), f"error {error.status}"
         except Exception:  # the same answer as Starlette's handler for the other routes (app.py)
             status, body, result = 500, self._crash, "error 500"
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [_JSON, (b"content-length", b"%d" % len(body))],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
         service.audit.record(
             key=note.get("key"), channel=note.get("channel"), method="GET", route=CARE_ROUTE, subject=subject,
             status=status, result=result, ms=(time.perf_counter() - started) * 1000,
         )  # fmt: skip
+        return status, body
+
+
+def care_subject(path: str) -> str | None:
+    """The ``{msisdn}`` part of a path of the hot route, or None for any other path."""
+    if path.startswith(_PREFIX) and path.endswith(_SUFFIX) and "/" not in path[16:-5] and len(path) > 21:
+        return path[16:-5]
+    return None
