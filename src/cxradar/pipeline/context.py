@@ -54,6 +54,17 @@ class RunContext:
     def tables_dir(self) -> Path:
         return self.layout.tables_dir
 
+    def last_usage_month(self) -> str | None:
+        """The latest month of ``usage_monthly`` (``YYYY-MM``), None when it has no rows; asked of
+        the engine once a run (the features and churn steps both need it)."""
+        if "last_usage_month" not in self.results:
+            value = self.engine.fetch("SELECT MAX(month) AS m FROM usage_monthly")["m"].iloc[0]
+            self.results["last_usage_month"] = (
+                None if value is None or value != value else f"{value.year:04d}-{value.month:02d}"
+            )
+        found: str | None = self.results["last_usage_month"]
+        return found
+
     def months_back(self, n: int) -> list[str]:
         """The ``n`` months ending with the run's month, oldest first."""
         return [month_shift(self.month, -k) for k in range(n - 1, -1, -1)]

@@ -176,10 +176,9 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     engine, cfg, month = ctx.engine, ctx.churn_config, ctx.month
     plan = plan_months(month, cfg)
     months = churn_signal_months(cfg, month)
-    last_row = engine.fetch("SELECT MAX(month) AS m FROM usage_monthly")["m"].iloc[0]
-    if last_row is None or pd.isna(last_row):
+    last = ctx.last_usage_month()
+    if last is None:
         raise DataError("usage_monthly is empty: no month is observed", fix="load the usage_monthly table")
-    last = pd.Timestamp(last_row).strftime("%Y-%m")
     observed = {m: month_shift(m, cfg.horizon_months) <= last for m in months}
     with_signals = bool(cfg.training.get("satisfaction_signals", True))
     identifier, notes = (

@@ -283,13 +283,19 @@ def build_training_rows(
 
 def exposure_by_month(engine: Engine, months: list[str], potential: PotentialConfig) -> None:
     """Relation ``churn_in_exposure`` (month, msisdn, exposure): each as-of month's total incident
-    exposure, by the identification step's SQL (``incident_exposure.sql``)."""
-    parts = []
-    for month in months:
-        name = build_incident_exposure(
-            engine, month, potential, name="churn_exposure_" + month.replace("-", "_")
-        )
-        parts.append(
-            f"SELECT '{month}' AS month, msisdn, SUM(exposure) AS exposure FROM {name} GROUP BY msisdn"
-        )
-    engine.create_table("churn_in_exposure", " UNION ALL ".join(parts))
+    exposure, by the identification step's SQL (``incident_exposure.sql``). The per-month match
+    tables (one row per subscriber x incident) are dropped once summed."""
+    parts, names = [], []
+    try:
+        for month in months:
+            name = build_incident_exposure(
+                engine, month, potential, name="churn_exposure_" + month.replace("-", "_")
+            )
+            names.append(name)
+            parts.append(
+                f"SELECT '{month}' AS month, msisdn, SUM(exposure) AS exposure FROM {name} GROUP BY msisdn"
+            )
+        engine.create_table("churn_in_exposure", " UNION ALL ".join(parts))
+    finally:
+        for name in names:
+            engine.drop(name)

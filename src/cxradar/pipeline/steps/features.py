@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
-
 from cxradar.engine.params import timestamp_literal
 from cxradar.features import build_feature_months
 from cxradar.months import month_bounds
@@ -58,9 +56,9 @@ def feature_subsets(ctx: RunContext, months: list[str]) -> dict[str, str]:
         from cxradar.pipeline.steps.churn_table import SAMPLE_KEYS, training_sample
 
         train = plan_months(ctx.month, ctx.churn_config)["train"]
-        last = engine.fetch("SELECT MAX(month) AS m FROM usage_monthly")["m"].iloc[0]
-        if last is not None and not pd.isna(last):
-            sample = training_sample(ctx, train, pd.Timestamp(last).strftime("%Y-%m"))
+        last = ctx.last_usage_month()
+        if last is not None:
+            sample = training_sample(ctx, train, last)
             ctx.results["churn_sample"] = sample
         whole |= {m for m in train if m not in sample["rates"]}
     subsets = {}
