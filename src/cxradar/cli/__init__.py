@@ -166,9 +166,24 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+def _terminate_as_interrupt() -> None:
+    """SIGTERM (a scheduler stopping the job, ``kill``) unwinds like Ctrl-C: the staged outputs are
+    discarded and the shard workers stopped, instead of the process vanishing with its worker
+    processes left running. ``cxradar serve`` hands the signal to uvicorn, which sets its own."""
+    import signal
+    import threading
+
+    def interrupted(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupted)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI, turning domain errors into one red line and exit code 1."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    _terminate_as_interrupt()
     try:
         return cli.main(args=argv, prog_name="cxradar", standalone_mode=False)
     except CxradarError as error:

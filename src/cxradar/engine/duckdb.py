@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import time
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -449,10 +450,24 @@ class DuckDBEngine(Engine):
                 counts.rows_out[output] += n
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Stop the shard workers and close the connection. A worker still busy (the run was
+        interrupted halfway through a step) is given :data:`_WORKER_GRACE_S` and then terminated:
+        ``ProcessPoolExecutor`` on Python 3.11 has no public way to stop a running task, and a
+        worker left behind would hold its memory until the machine is restarted."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            processes = list(getattr(executor, "_processes", {}).values())  # private: see above
+            executor.shutdown(wait=False, cancel_futures=True)
+            deadline = time.monotonic() + _WORKER_GRACE_S
+            for process in processes:
+                process.join(max(0.0, deadline - time.monotonic()))
+                if process.is_alive():
+                    process.terminate()
+                    process.join(5)
         self.con.close()
+
+
+_WORKER_GRACE_S = 2.0  # how long close() waits for a busy shard worker before terminating it
 
 
 @dataclass(frozen=True)
