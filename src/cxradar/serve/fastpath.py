@@ -59,7 +59,7 @@ class ServiceApp:
                     {
                         "type": "http.response.start",
                         "status": status,
-                        "headers": [_JSON, (b"content-length", b"%d" % len(body))],
+                        "headers": [*CARE_HEADERS, (b"content-length", b"%d" % len(body))],
                     }
                 )
                 await send({"type": "http.response.body", "body": body})

@@ -14,9 +14,9 @@ pipelining, ``100 Continue``, errors, shutdown.
   protocol computes the answer with :meth:`~cxradar.serve.fastpath.ServiceApp.answer_care` - the
   same code, audit entry and bytes as the ASGI route - and writes head and body at once, then
   does what uvicorn does after a response (count it, re-arm keep-alive, resume reading). A path
-  with a query string or an escape, HTTP/1.0, an upgrade, a client that is not reading (writes paused), an application that is not a
-  :class:`~cxradar.serve.fastpath.ServiceApp`, or a request behind another in the pipeline takes
-  uvicorn's ASGI path, which ends in the same code.
+  with a query string or an escape, HTTP/1.0, an upgrade, a client that is not reading (writes
+  paused), an application that is not a :class:`~cxradar.serve.fastpath.ServiceApp`, or a
+  request behind another in the pipeline takes uvicorn's ASGI path, which ends in the same code.
 * **One write a response** for the other GET and POST routes: uvicorn writes the status line and
   headers at ``http.response.start`` and the body at ``http.response.body`` - two system calls
   (~5 µs each). :class:`_HeadWithBody` holds the head back and writes it with the first part of

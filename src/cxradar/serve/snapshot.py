@@ -3,11 +3,12 @@
 Why our own 60-line format rather than SQLite or DuckDB: the issue measured DuckDB point queries
 at 1.6k requests/s, and ``bench/serve.py --compare`` measures an immutable SQLite file against
 this one (docs/performance.md, "Lookup service"). A lookup here is a binary search over the
-mapped key array - narrowed first by a small bucket index built at open, one bucket per ~4
-keys of the key range, so the search touches one or two pages instead of ~23 scattered ones
-(3.8 µs against ~1 µs at 5M cards) - and one zstd decompression (~2 µs): no query planner, no per-lookup
-allocation beyond the card itself, nothing read at start-up but the header and the dictionary,
-and the pages are the operating system's page cache, shared by every worker.
+mapped key array - narrowed first by a small bucket index built at open, one bucket per ~4 keys
+of the key range, so the search touches one or two pages instead of ~23 scattered ones (3.8 µs
+against ~1 µs at 5M cards) - and one zstd decompression (~2 µs): no query planner, no per-lookup
+allocation beyond the card itself, nothing read at start-up but the header, the key array (its
+checksum and the bucket index) and the dictionary, and the pages are the operating system's page
+cache, shared by every worker.
 
 ::
 
