@@ -35,6 +35,7 @@ from cxradar.engine.files import (
     set_output_mode,
 )
 from cxradar.engine.inputs import conform_sql, empty_sql
+from cxradar.engine.partition import SHARD_COLUMN, batch_rows, write_partitioned
 from cxradar.engine.runner import Progress, materialise
 from cxradar.engine.shardframes import empty_table, input_frames, output_tables
 from cxradar.engine.sqlmodel import SqlModel
@@ -333,14 +334,28 @@ class DuckDBEngine(Engine):
         ``sharded=True`` reads it back and lets shard steps skip re-partitioning."""
         path = Path(path)
         with atomic_output_dir(path) as tmp:
-            target = tmp / "data"
-            self.execute(
-                f"COPY (SELECT *, {self.shard_sql(key)} AS __shard FROM ({self._portable(query)}) AS q) "
-                f"TO {_sql_string(str(target))} (FORMAT parquet, PARTITION_BY (__shard))"
-            )
-            for part in target.iterdir():
-                os.replace(part, tmp / part.name)
-            target.rmdir()
+            self._copy_partitioned(query, tmp, key)
+
+    def _copy_partitioned(self, query: str, target: Path, key: str) -> int:
+        """``query`` written under ``target`` partitioned by the shard of ``key``, streamed through
+        :func:`cxradar.engine.partition.write_partitioned` (DuckDB's own ``PARTITION_BY`` ran out of
+        memory at 5M subscribers: see that module)."""
+        sharded = f"SELECT *, {self.shard_sql(key)} AS {SHARD_COLUMN} FROM ({self._portable(query)}) AS q"
+        try:
+            schema = self.con.sql(f"SELECT * FROM ({sharded}) AS s LIMIT 0").to_arrow_table().schema
+            reader = self.con.sql(sharded).to_arrow_reader(batch_rows(schema))
+            return write_partitioned(reader, reader.schema, target)
+        except duckdb.Error as error:
+            raise EngineError(
+                f"DuckDB failed: {_first_line(error)}",
+                fix="check the inputs with 'cxradar validate'; the query began: "
+                + " ".join(query.split())[:160],
+            ) from error
+        except OSError as error:
+            raise EngineError(
+                f"could not write {target}: {error}",
+                fix="check the free disk space and that the folder is writable",
+            ) from error
 
     def shard_sql(self, key: str = "msisdn") -> str:
         """The SQL expression of a row's shard (stable for one engine and shard count)."""
@@ -416,11 +431,8 @@ class DuckDBEngine(Engine):
                 found[name] = (self._sharded[spec.relation], schema)
                 continue
             target = out_dir / ".inputs" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self.execute(
-                f"COPY (SELECT *, {self.shard_sql(spec.key)} AS __shard FROM ({self._portable(query)}) AS q "
-                f"WHERE {spec.key} IS NOT NULL) TO {_sql_string(str(target))} "
-                "(FORMAT parquet, PARTITION_BY (__shard))"
+            self._copy_partitioned(
+                f"SELECT * FROM ({query}) AS q WHERE {spec.key} IS NOT NULL", target, spec.key
             )
             found[name] = (target, schema)
         return found
