@@ -11,9 +11,9 @@ from cxradar.pipeline.run import default_shards
     ("engine", "subscribers", "shards"),
     [
         ("duckdb", 20_000, 1),
-        ("duckdb", 1_000_000, 4),  # 250,000 a shard
-        ("duckdb", 1_000_001, 8),  # 5 needed, rounded up to a power of two
-        ("duckdb", 20_000_000, 128),
+        ("duckdb", 1_000_000, 8),  # 125,000 a shard
+        ("duckdb", 1_000_001, 16),  # 9 needed, rounded up to a power of two
+        ("duckdb", 20_000_000, 256),
         ("spark", 1_000_000, 32),  # 50,000 a shard: 20 rounded up
         ("spark", 5_000_000, 128),
         ("spark", 20_000_000, 512),  # the cap

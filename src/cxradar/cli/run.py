@@ -49,7 +49,7 @@ __all__ = ["run"]
     type=click.IntRange(1, 100_000),
     default=None,
     help="Subscribers are processed in this many shards (by a hash of msisdn); more shards, less "
-    "memory each. Outputs do not depend on it. [default: CXRADAR_SHARDS, else one per 250,000 subscribers rounded up to a power of two]",
+    "memory each. Outputs do not depend on it. [default: CXRADAR_SHARDS, else one per 125,000 subscribers (Spark: 50,000) rounded up to a power of two]",
 )
 @click.option(
     "--spark-master",

@@ -35,6 +35,7 @@ from cxradar.engine.files import (
     set_output_mode,
 )
 from cxradar.engine.inputs import conform_sql, empty_sql
+from cxradar.engine.memory import release_memory
 from cxradar.engine.partition import SHARD_COLUMN, batch_rows, write_partitioned
 from cxradar.engine.runner import Progress, materialise
 from cxradar.engine.shardframes import empty_table, input_frames, output_tables
@@ -408,7 +409,10 @@ class DuckDBEngine(Engine):
             for output, n in result.items():
                 counts.rows_out[output] += n
 
-        reader = self.con.sql(query).to_arrow_reader(self.batch_rows)
+        # a batch is a task: ~96 MB of rows (a wide feature table: ~40,000 rows), so a worker holds
+        # one batch and the function's frames, not 200,000 rows of 300 columns
+        rows = min(self.batch_rows, batch_rows(self._schema(query), _ROWWISE_BATCH_BYTES))
+        reader = self.con.sql(query).to_arrow_reader(rows)
         for index, batch in enumerate(reader):
             table = pa.Table.from_batches([batch])
             counts.rows_in[name] += table.num_rows
@@ -479,6 +483,7 @@ class DuckDBEngine(Engine):
         self.con.close()
 
 
+_ROWWISE_BATCH_BYTES = 96 << 20  # a row-wise step's batch (one task), see _map_rowwise
 _WORKER_GRACE_S = 2.0  # how long close() waits for a busy shard worker before terminating it
 
 
@@ -500,6 +505,8 @@ class _ShardTask:
         for output, table in output_tables(frames, self.outputs, self.step).items():
             pq.write_table(table, self.out_dir / output / f"part-{self.index:05d}.parquet")
             written[output] = table.num_rows
+        del frames, tables
+        release_memory()
         return written
 
     def run_tables(self, tables: dict[str, pa.Table]) -> dict[str, int]:

@@ -23,6 +23,7 @@ from cxradar.contract import load_contracts
 from cxradar.engine.base import Engine
 from cxradar.engine.catalog import catalog_database, stage_catalog_tables, write_to_catalog
 from cxradar.engine.files import atomic_write_text
+from cxradar.engine.memory import release_memory
 from cxradar.errors import ConfigError, CxradarError, UnreadableFileError, did_you_mean
 from cxradar.identify.config import IdentifyConfig
 from cxradar.io import guard_output
@@ -67,8 +68,10 @@ STEPS: list[tuple[str, Step]] = [
 # one packed table whose every row carries every input's columns (cxradar.engine.shardframes.pack):
 # at 250,000 subscribers the churn step's group (five feature months, usage, subscribers: ~2.2M
 # rows x ~510 columns) took a Python worker to 6.7 GB and the 1M run out of memory; a fifth of
-# that per shard keeps a group near 1.5 GB.
-SHARD_SUBSCRIBERS = {"duckdb": 250_000, "spark": 50_000}
+# that per shard keeps a group near 1.5 GB. On DuckDB two shard workers hold a shard each: at
+# 250,000 subscribers they reached 2.1 GB apiece in the churn table (5.7 GB for the 1M run's
+# tree), at 125,000 the run's peak is 3.8 GB at the same wall time (docs/performance.md).
+SHARD_SUBSCRIBERS = {"duckdb": 125_000, "spark": 50_000}
 MAX_SHARDS = 512
 
 
@@ -165,6 +168,7 @@ def _run_steps(
                     counts = step(ctx) or {}
                     timing.rows_in = counts.get("rows_in")
                     timing.rows_out = counts.get("rows_out")
+                    release_memory()  # the step's frames are gone: give their pages back
                 if progress is not None:
                     progress(name, done, total)
         summary: dict[str, Any] = ctx.results["summary"]
@@ -276,8 +280,12 @@ def run_month(
     steps = [(n, s) for n, s in STEPS if n not in skip]
     total = len(steps) + (0 if "cards" in skip else 1)
     ctx.timer.start()
+    closed = False
     try:
         summary = _run_steps(ctx, steps, progress, total, recovered)
+        if not target_db:  # the cards read committed files: the engine's buffers and workers can go
+            the_engine.close()
+            closed = True
         if "cards" not in skip:
             _build_cards(ctx, summary)
             if progress is not None:
@@ -290,7 +298,8 @@ def run_month(
             atomic_write_text(text, layout.root / "summary.json")
     finally:
         ctx.timer.stop()
-        the_engine.close()
+        if not closed:
+            the_engine.close()
         if not os.environ.get("CXRADAR_KEEP_WORK"):  # keep the scratch space to debug a step
             shutil.rmtree(layout.work, ignore_errors=True)
     return {**summary, "timings": {s["step"]: s["wall_s"] for s in summary["run"]["steps"]}}

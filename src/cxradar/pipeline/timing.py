@@ -82,9 +82,25 @@ class RunTimer:
     _thread: threading.Thread | None = None
     _started: float = 0.0
     _cpu0: float = 0.0
+    _cpu_seen: dict[int, float] = field(default_factory=dict)  # pid -> CPU seconds last read
+
+    def _cpu(self, tree: list[psutil.Process] | None = None) -> float:
+        """CPU seconds of the tree so far, counting a descendant that has exited at its last
+        reading: shard workers are children of multiprocessing's fork server, so their time never
+        reaches this process's ``RUSAGE_CHILDREN`` when the engine stops them before the run ends
+        (the sampler reads every descendant every ``interval`` seconds)."""
+        for proc in _tree() if tree is None else tree:
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            self._cpu_seen[proc.pid] = times.user + times.system
+        own = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return sum(self._cpu_seen.values()) + own.ru_utime + own.ru_stime
 
     def start(self) -> RunTimer:
-        self._started, self._cpu0 = time.perf_counter(), tree_cpu_seconds()
+        self._cpu_seen = {}
+        self._started, self._cpu0 = time.perf_counter(), self._cpu()
         self._stop.clear()
         self._thread = threading.Thread(target=self._sample, name="cxradar-rss", daemon=True)
         self._thread.start()
@@ -97,6 +113,7 @@ class RunTimer:
             if age * self.interval >= self.refresh:  # new children (workers, the JVM) now and then
                 tree, age = _tree(), 0
             rss = tree_rss_bytes(tree)
+            self._cpu(tree)
             self._peak = max(self._peak, rss)
             self._step_peak = max(self._step_peak, rss)
 
@@ -108,13 +125,13 @@ class RunTimer:
     @contextmanager
     def step(self, name: str) -> Iterator[StepTiming]:
         timing = StepTiming(step=name)
-        wall0, cpu0 = time.perf_counter(), tree_cpu_seconds()
+        wall0, cpu0 = time.perf_counter(), self._cpu()
         self._step_peak = tree_rss_bytes()
         try:
             yield timing
         finally:
             timing.wall_s = round(time.perf_counter() - wall0, 2)
-            timing.cpu_s = round(tree_cpu_seconds() - cpu0, 2)
+            timing.cpu_s = round(self._cpu() - cpu0, 2)
             self._step_peak = max(self._step_peak, tree_rss_bytes())
             self._peak = max(self._peak, self._step_peak)
             timing.peak_rss_mb = round(self._step_peak / 2**20, 1)
@@ -125,7 +142,7 @@ class RunTimer:
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
         return {
             "wall_s": round(time.perf_counter() - self._started, 2),
-            "cpu_s": round(tree_cpu_seconds() - self._cpu0, 2),
+            "cpu_s": round(self._cpu() - self._cpu0, 2),
             "peak_rss_mb": round(max(self._peak, tree_rss_bytes()) / 2**20, 1),
             "process_max_rss_mb": round(own, 1),
             "steps": [asdict(s) for s in self.steps],
