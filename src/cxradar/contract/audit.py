@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cxradar.contract.parse import SQL_TYPES, parse_sql, quote_ident, quote_literal, raw_null_sql
 from cxradar.contract.rules import QUARANTINE_COLUMNS, RULES
@@ -393,12 +394,20 @@ def _count(con: duckdb.DuckDBPyConnection, relation: str) -> int:
 
 
 def _sort_entries(entries: pa.Table, order: dict[str, int]) -> pa.Table:
-    df = entries.to_pandas()
-    rule_order = {r: i for i, r in enumerate(RULES)}
-    df["__c"] = df["column"].map(order).fillna(len(order))
-    df["__r"] = df["rule"].map(rule_order)
-    df = df.sort_values(["file", "row", "__c", "column", "__r"], kind="stable").drop(columns=["__c", "__r"])
-    return pa.Table.from_pandas(df.reset_index(drop=True), preserve_index=False)
+    """Entries by file, row, the column's place in the contract (unknown columns last), column
+    name, then the rule's place in :data:`RULES` (unknown rules last); a stable sort in Arrow
+    (pandas took 8 s for the 4.1M entries of a simulated 1M-subscriber month)."""
+    names = sorted(order, key=order.__getitem__)
+    column_rank = pc.fill_null(
+        pc.take(
+            pa.array([order[n] for n in names], pa.int64()), pc.index_in(entries["column"], pa.array(names))
+        ),
+        len(order),
+    )
+    rule_rank = pc.index_in(entries["rule"], pa.array(list(RULES)))
+    keyed = entries.append_column("__c", column_rank).append_column("__r", rule_rank)
+    keys = [(k, "ascending", "at_end") for k in ("file", "row", "__c", "column", "__r")]
+    return entries.take(pc.sort_indices(keyed, sort_keys=keys))
 
 
 def _gaps(months: list[str]) -> list[str]:
