@@ -86,3 +86,11 @@ def test_a_failing_query_is_an_engine_error_and_leaves_no_folder(tmp_path: Path)
         assert not (tmp_path / "sharded").exists()
     finally:
         engine.close()
+
+
+def test_the_partition_column_can_be_kept_in_the_files(tmp_path: Path) -> None:
+    batches, schema = _batches(100, 30)
+    write_partitioned(batches, schema, tmp_path / "out", keep_column=True)
+    table = pq.read_table(tmp_path / "out" / "__shard=3" / "part-0.parquet")
+    assert table.schema.names == ["msisdn", "x", "__shard"]
+    assert set(table.column("__shard").to_pylist()) == {3} and table.num_rows == 20

@@ -338,14 +338,19 @@ class DuckDBEngine(Engine):
             self._copy_partitioned(query, tmp, key)
 
     def _copy_partitioned(self, query: str, target: Path, key: str) -> int:
-        """``query`` written under ``target`` partitioned by the shard of ``key``, streamed through
-        :func:`cxradar.engine.partition.write_partitioned` (DuckDB's own ``PARTITION_BY`` ran out of
-        memory at 5M subscribers: see that module)."""
+        """``query`` written under ``target`` partitioned by the shard of ``key``."""
         sharded = f"SELECT *, {self.shard_sql(key)} AS {SHARD_COLUMN} FROM ({self._portable(query)}) AS q"
+        return self.write_partitioned(sharded, target, SHARD_COLUMN)
+
+    def write_partitioned(self, query: str, target: Path, column: str, *, keep_column: bool = False) -> int:
+        """``query`` written under ``target`` as ``column=k/part-0.parquet`` (hive style) for each
+        value k of its integer ``column``, streamed through
+        :func:`cxradar.engine.partition.write_partitioned` in bounded memory (DuckDB's own
+        ``PARTITION_BY`` ran out of memory at 5M subscribers: see that module). Returns the rows."""
         try:
-            schema = self.con.sql(f"SELECT * FROM ({sharded}) AS s LIMIT 0").to_arrow_table().schema
-            reader = self.con.sql(sharded).to_arrow_reader(batch_rows(schema))
-            return write_partitioned(reader, reader.schema, target)
+            schema = self.con.sql(f"SELECT * FROM ({query}) AS s LIMIT 0").to_arrow_table().schema
+            reader = self.con.sql(query).to_arrow_reader(batch_rows(schema))
+            return write_partitioned(reader, reader.schema, target, column=column, keep_column=keep_column)
         except duckdb.Error as error:
             raise EngineError(
                 f"DuckDB failed: {_first_line(error)}",

@@ -76,14 +76,16 @@ def write_partitioned(
     target: Path,
     *,
     column: str = SHARD_COLUMN,
+    keep_column: bool = False,
     buffer_bytes: int = _BUFFER_BYTES,
 ) -> int:
     """Write ``batches`` (with an integer ``column``) under ``target`` as ``column=k/part-0.parquet``
-    files without that column; returns the rows written. ``schema`` is the batches' schema. With
-    no rows at all, shard 0 gets an empty file with the schema, so a reader finds typed columns."""
+    files, without that column unless ``keep_column``; returns the rows written. ``schema`` is the
+    batches' schema. With no rows at all, partition 0 gets an empty file with the schema, so a
+    reader finds typed columns."""
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
-    out_schema = schema.remove(schema.get_field_index(column))
+    out_schema = schema if keep_column else schema.remove(schema.get_field_index(column))
     writers = _Writers(target, out_schema, column)
     buffered: dict[int, list[pa.Table]] = {}
     size = rows = 0
@@ -101,7 +103,7 @@ def write_partitioned(
                 table = pa.Table.from_batches([batch])
                 order = pc.sort_indices(table.column(column))
                 shards = table.column(column).take(order).to_numpy()
-                sorted_rows = table.drop_columns([column]).take(order)
+                sorted_rows = (table if keep_column else table.drop_columns([column])).take(order)
                 cuts = np.flatnonzero(np.diff(shards)) + 1
                 for start, end in zip(np.r_[0, cuts], np.r_[cuts, len(shards)], strict=True):
                     buffered.setdefault(int(shards[start]), []).append(sorted_rows.slice(start, end - start))
@@ -110,7 +112,7 @@ def write_partitioned(
                 if size >= buffer_bytes:
                     flush()
             flush()
-            if not writers.open:
+            if not writers.open and not rows:
                 writers.write(0, [out_schema.empty_table()])
         finally:
             writers.close()

@@ -130,17 +130,18 @@ def _compute_run(engine: Engine, cache: FeatureCache, model: SqlModel, first: st
 
 
 def _write_months(engine: Engine, cache: FeatureCache, name: str, query: str, first: str, last: str) -> None:
-    """DuckDB: one streamed ``COPY ... PARTITION_BY (month_index)`` for the run, then each month's
-    folder moved into the cache (a month without rows gets an empty file of the same columns)."""
+    """DuckDB: the run of months streamed once, partitioned by ``month_index``
+    (:meth:`DuckDBEngine.write_partitioned`, bounded memory), then each month's folder moved into
+    the cache (a month without rows gets an empty file of the same columns)."""
+    from cxradar.engine.duckdb import DuckDBEngine
+
+    assert isinstance(engine, DuckDBEngine), "split_months is DuckDB's policy"
     folder = cache.part_path(name, first, last).parent
     folder.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{first}_{last}.tmp-", dir=folder))
     try:
         target = staging / "months"
-        quoted = "'" + str(target).replace("'", "''") + "'"
-        engine.execute(
-            f"COPY ({query}) TO {quoted} (FORMAT parquet, PARTITION_BY (month_index), WRITE_PARTITION_COLUMNS true)"
-        )
+        engine.write_partitioned(query, target, "month_index", keep_column=True)
         for month in window_months(last, month_index(last) - month_index(first) + 1):
             part = target / f"month_index={month_index(month)}"
             path = cache.part_path(name, month, month)
