@@ -52,3 +52,38 @@ def test_sigterm_stops_the_run_and_its_workers(simulated: Path, tmp_path: Path) 
     assert not alive, f"shard workers left running: {[p.pid for p in alive]}"
     assert not (run_dir / "summary.json").exists() and not (run_dir / "pool.parquet").exists()
     assert not (run_dir / ".work").exists()
+
+
+def test_a_stop_during_a_duckdb_statement_is_an_abort_not_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DuckDB answers an interrupt inside a statement with RuntimeError('Query interrupted'), not
+    KeyboardInterrupt: the CLI must still say "Aborted." (a 5M validation statement outlived a
+    SIGTERM before this)."""
+    import threading
+
+    import duckdb
+
+    import cxradar.cli as cli_module
+
+    def long_statement(**_: object) -> None:
+        duckdb.connect(config={"threads": 1}).execute(
+            "SELECT SUM(hash(i)) FROM range(20000000000) t(i)"
+        ).fetchall()
+
+    monkeypatch.setattr(cli_module, "_interrupted", False)
+    monkeypatch.setattr(cli_module.cli, "main", long_statement)
+    saved = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM))
+    started = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(SystemExit) as stopped:
+            cli_module.main([])
+    finally:
+        timer.cancel()
+        for number, handler in saved.items():
+            signal.signal(number, handler)
+    assert stopped.value.code == 1
+    assert "Aborted." in capsys.readouterr().err
+    assert time.monotonic() - started < 30  # the statement was stopped, not run to its end

@@ -166,18 +166,26 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+_interrupted = False  # set by the signal handlers below: a stop the user (or a scheduler) asked for
+
+
 def _terminate_as_interrupt() -> None:
     """SIGTERM (a scheduler stopping the job, ``kill``) unwinds like Ctrl-C: the staged outputs are
     discarded and the shard workers stopped, instead of the process vanishing with its worker
-    processes left running. ``cxradar serve`` hands the signal to uvicorn, which sets its own."""
+    processes left running. ``cxradar serve`` hands the signal to uvicorn, which sets its own.
+    Both signals are also remembered: DuckDB turns the interrupt of a running statement into a
+    ``RuntimeError('Query interrupted')``, which :func:`main` then reports as the stop it is."""
     import signal
     import threading
 
     def interrupted(signum: int, frame: Any) -> None:
+        global _interrupted
+        _interrupted = True
         raise KeyboardInterrupt
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, interrupted)
+        signal.signal(signal.SIGINT, interrupted)
 
 
 def main(argv: list[str] | None = None) -> Any:
@@ -189,6 +197,9 @@ def main(argv: list[str] | None = None) -> Any:
     except CxradarError as error:
         if debug:
             raise
+        if _interrupted:  # e.g. "DuckDB failed: Query interrupted": the stop, not a data problem
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
         click.secho(f"Error: {error}", fg="red", err=True)
         sys.exit(1)
     except OSError as error:  # a path the user gave: missing, a folder, no permission, disk full
@@ -206,3 +217,8 @@ def main(argv: list[str] | None = None) -> Any:
         sys.exit(error.exit_code)
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
+    except Exception:
+        if not _interrupted or debug:
+            raise
+        click.echo("Aborted.", err=True)  # what the interrupt became inside a library call
+        sys.exit(1)
