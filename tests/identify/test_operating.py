@@ -15,7 +15,7 @@ from cxradar.identify.operating import (
     seed_floors_threshold,
 )
 from cxradar.identify.potential import risk_percent
-from cxradar.identify.predicted import fit_identifier
+from cxradar.identify.predicted import fit_identifier, training_subset
 from cxradar.models import make_model
 
 
@@ -83,6 +83,36 @@ def test_cross_validated_report_when_respondents_are_few() -> None:
     )  # fmt: skip
     assert many.report["evaluation"]["method"] == "holdout"
     assert many.report["n_train"] + many.report["n_holdout"] == len(train)
+
+
+def test_training_subset_is_a_stable_cap_independent_of_row_order() -> None:
+    ids = pd.Series([f"139{i:08d}" for i in range(1000)])
+    keep = training_subset(ids, 300, seed=5)
+    assert keep.sum() == 300
+    shuffled = ids.sample(frac=1.0, random_state=1)
+    again = training_subset(shuffled.reset_index(drop=True), 300, seed=5)
+    assert set(shuffled[again]) == set(ids[keep])  # the same respondents whatever the order
+    assert training_subset(ids, 0, seed=5).all() and training_subset(ids, 1000, seed=5).all()
+    assert set(ids[training_subset(ids, 300, seed=6)]) != set(ids[keep])  # the seed matters
+
+
+def test_fit_identifier_learns_from_at_most_the_cap_and_says_so() -> None:
+    X, y, w = _oversampled(4, n=1500)
+    train = X.assign(msisdn=[f"139{i:08d}" for i in range(len(X))], label=y, survey_weight=w, month="2026-10")
+    capped = fit_identifier(
+        train, LogisticRegression(), columns=["x1", "x2"], holdout_share=0.3, seed=5,
+        calibration="sigmoid", cross_validate_below=100, max_fit_rows=500,
+    )  # fmt: skip
+    whole = fit_identifier(
+        train, LogisticRegression(), columns=["x1", "x2"], holdout_share=0.3, seed=5,
+        calibration="sigmoid", cross_validate_below=100,
+    )  # fmt: skip
+    assert capped.report["n_train"] == 500
+    assert capped.report["n_train_available"] == whole.report["n_train"] > 500
+    assert capped.report["n_holdout"] == whole.report["n_holdout"]  # every held-out respondent is scored
+    assert "learned from 500 of the" in capped.report["evaluation"]["text"]
+    # on this two-feature problem 500 rows give nearly the model of all of them
+    assert capped.report["holdout"]["auc"] == pytest.approx(whole.report["holdout"]["auc"], abs=0.01)
 
 
 def test_risk_is_shown_as_a_whole_percent_never_certain() -> None:

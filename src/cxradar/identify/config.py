@@ -66,6 +66,7 @@ class PotentialConfig:
     seed_floors: dict[str, float]  # precision, recall, lift: the seed's figures (threshold_rule seed_floors)
     calibration: str  # none | sigmoid | isotonic, on out-of-fold predictions with the survey weights
     cross_validate_below: int  # fewer training respondents: none held out, the report is cross-validated
+    train_max_respondents: int  # more held-in respondents: a seeded subset of this many is fitted (0: all)
     cause_keywords: dict[str, tuple[str, ...]]
     model_params: dict[str, dict[str, Any]]
 
@@ -137,6 +138,7 @@ def _potential(tree: Tree) -> PotentialConfig:
         seed_floors=floors,
         calibration=value(tree, "calibration", str, choices=CALIBRATIONS, fix=_FIX),
         cross_validate_below=value(tree, "cross_validate_below", int, low=0, fix=_FIX),
+        train_max_respondents=value(tree, "train_max_respondents", int, low=0, fix=_FIX),
         cause_keywords=value(tree, "cause_keywords", dict[str, tuple[str, ...]], fix=_FIX),
         model_params={kind: dict(p or {}) for kind, p in params.items()},
     )

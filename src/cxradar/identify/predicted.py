@@ -87,6 +87,20 @@ def holdout_mask(msisdns: pd.Series, share: float, seed: int) -> np.ndarray:
     return np.asarray((hashed % np.uint64(10_000)) < np.uint64(round(share * 10_000)))
 
 
+def training_subset(msisdns: pd.Series, cap: int, seed: int) -> np.ndarray:
+    """True for the ``cap`` rows whose seeded hash of msisdn is lowest (all rows when there are no
+    more than ``cap``, or ``cap`` is 0): a subset that does not depend on row order, the same
+    respondents every run, a uniform draw whatever their label. Its hash key differs from
+    :func:`holdout_mask`'s, so the subset is not tied to the held-out share."""
+    n = len(msisdns)
+    if cap <= 0 or n <= cap:
+        return np.ones(n, dtype=bool)
+    hashed = pd.util.hash_array(msisdns.astype(str).to_numpy(dtype=object), hash_key=f"fit{seed:013d}"[-16:])
+    keep = np.zeros(n, dtype=bool)
+    keep[np.lexsort((np.arange(n), hashed))[:cap]] = True
+    return keep
+
+
 def identifier_estimator(config: PotentialConfig, kind: str) -> Any:
     """A new ``kind`` classifier: conf/models.yaml settings, then ``potential.model_params.<kind>``."""
     return make_model(kind, **config.model_params.get(kind, {}))
@@ -157,6 +171,7 @@ def fit_identifier(
     floors: Mapping[str, float] | None = None,
     cross_validate_below: int = 0,
     outer_folds: int = 5,
+    max_fit_rows: int = 0,
 ) -> FittedIdentifier:
     """Choose calibration and threshold on out-of-fold predictions, fit, and report on respondents the
     model did not see (precision, recall, F1, AUC, lifts, Brier, reliability, per segment).
@@ -164,7 +179,9 @@ def fit_identifier(
     With at least ``cross_validate_below`` respondents a stable ``holdout_share`` is held out; with
     fewer, the model learns from all of them and the report comes from ``outer_folds``-fold
     cross-validation of the whole procedure. ``calibration`` (none | sigmoid | isotonic) is fitted
-    with the survey weights; ``floors`` are the seed's for ``rule='seed_floors'``."""
+    with the survey weights; ``floors`` are the seed's for ``rule='seed_floors'``. With more than
+    ``max_fit_rows`` held-in respondents (and ``max_fit_rows`` > 0), a seeded subset of that many
+    is fitted (:func:`training_subset`); the report says so."""
     weight = (
         pd.to_numeric(train["survey_weight"], errors="coerce").fillna(1.0).to_numpy(dtype="float64")
         if "survey_weight" in train
@@ -176,6 +193,7 @@ def fit_identifier(
         "folds": folds, "calibration": calibration, "rule": rule,
         "target_precision": target_precision, "capacity": capacity, "floors": floors,
     }  # fmt: skip
+    available = len(train)
     if len(train) < cross_validate_below:
         method = "cross_validation"
         fit_rows = test_rows = train
@@ -188,9 +206,12 @@ def fit_identifier(
     else:
         method = "holdout"
         held = holdout_mask(train["msisdn"], holdout_share, seed)
-        fit_rows, test_rows = train.loc[~held], train.loc[held]
-        y_fit, y_test, w_test = label[~held], label[held], weight[held]
-        point = operating_point(fit_rows[columns], y_fit, weight[~held], estimator, seed=seed, **settings)
+        fit = ~held
+        available = int(fit.sum())
+        fit[fit] = training_subset(train.loc[fit, "msisdn"], max_fit_rows, seed)
+        fit_rows, test_rows = train.loc[fit], train.loc[held]
+        y_fit, y_test, w_test = label[fit], label[held], weight[held]
+        point = operating_point(fit_rows[columns], y_fit, weight[fit], estimator, seed=seed, **settings)
         p_test = point.score(test_rows[columns])
         cut = np.full(len(test_rows), point.threshold)
     fitted = FittedIdentifier(
@@ -203,6 +224,11 @@ def fit_identifier(
         if method == "cross_validation"
         else f"a stable {holdout_share:.0%} of respondents held out (never trained on)"
     )
+    if len(fit_rows) < available:
+        evaluation += (
+            f"; the model learned from {len(fit_rows):,} of the {available:,} other respondents, chosen by a "
+            "seeded hash of msisdn (train_max_respondents)"
+        )
     report: dict[str, Any] = {
         "rule": rule,
         "rule_text": _RULE_TEXT[rule].format(
@@ -213,6 +239,7 @@ def fit_identifier(
         "calibration": point.calibrator.to_dict(),
         "seed_floors": floors,
         "n_train": len(fit_rows),
+        "n_train_available": available,
         "n_holdout": len(test_rows),
         "train_months": sorted(map(str, train["month"].unique())),
         "holdout": score_metrics(y_test, p_test, cut),
@@ -257,6 +284,7 @@ def train_identifier(
         calibration=config.calibration,
         floors=config.seed_floors,
         cross_validate_below=config.cross_validate_below,
+        max_fit_rows=config.train_max_respondents,
     )
     fitted.report["model_kind"] = kind
     fitted.report["label"] = f"survey overall <= {config.label_at_or_below}"
