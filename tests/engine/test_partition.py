@@ -94,3 +94,29 @@ def test_the_partition_column_can_be_kept_in_the_files(tmp_path: Path) -> None:
     table = pq.read_table(tmp_path / "out" / "__shard=3" / "part-0.parquet")
     assert table.schema.names == ["msisdn", "x", "__shard"]
     assert set(table.column("__shard").to_pylist()) == {3} and table.num_rows == 20
+
+
+def test_out_of_memory_is_retried_once_on_one_thread(tmp_path: Path) -> None:
+    engine = DuckDBEngine(tmp_path / "work", shards=2, threads=2)
+    calls: list[int] = []
+    undone: list[bool] = []
+
+    def action() -> str:
+        (threads,) = engine.con.execute("SELECT current_setting('threads')").fetchall()[0]
+        calls.append(int(threads))
+        if len(calls) == 1:
+            raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+        return "done"
+
+    try:
+        assert engine._on_one_thread_if_short(action, undo=lambda: undone.append(True)) == "done"
+        assert calls == [2, 1] and undone == [True] and engine.memory_retries == 1
+        (threads,) = engine.con.execute("SELECT current_setting('threads')").fetchall()[0]
+        assert int(threads) == 2  # the setting is restored
+        # a second failure on one thread is the caller's error
+        with pytest.raises(duckdb.OutOfMemoryException):
+            engine._on_one_thread_if_short(
+                lambda: (_ for _ in ()).throw(duckdb.OutOfMemoryException("again"))
+            )
+    finally:
+        engine.close()

@@ -176,6 +176,7 @@ def _run_steps(
             "engine": ctx.engine.name,
             "shards": ctx.engine.shards,
             "recovered": recovered,
+            "memory_retries": int(getattr(ctx.engine, "memory_retries", 0)),
             **ctx.timer.report(),
         }
         text = json.dumps(json_safe(summary), ensure_ascii=False, indent=2)
