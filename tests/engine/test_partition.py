@@ -97,13 +97,18 @@ def test_the_partition_column_can_be_kept_in_the_files(tmp_path: Path) -> None:
 
 
 def test_out_of_memory_is_retried_once_on_one_thread(tmp_path: Path) -> None:
-    engine = DuckDBEngine(tmp_path / "work", shards=2, threads=2)
+    engine = DuckDBEngine(tmp_path / "work", shards=2, threads=2, memory_limit="1GB")
     calls: list[int] = []
     undone: list[bool] = []
 
+    limits: list[str] = []
+
     def action() -> str:
-        (threads,) = engine.con.execute("SELECT current_setting('threads')").fetchall()[0]
+        ((threads, limit),) = engine.con.execute(
+            "SELECT current_setting('threads'), current_setting('memory_limit')"
+        ).fetchall()
         calls.append(int(threads))
+        limits.append(str(limit))
         if len(calls) == 1:
             raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
         return "done"
@@ -111,8 +116,11 @@ def test_out_of_memory_is_retried_once_on_one_thread(tmp_path: Path) -> None:
     try:
         assert engine._on_one_thread_if_short(action, undo=lambda: undone.append(True)) == "done"
         assert calls == [2, 1] and undone == [True] and engine.memory_retries == 1
-        (threads,) = engine.con.execute("SELECT current_setting('threads')").fetchall()[0]
-        assert int(threads) == 2  # the setting is restored
+        assert limits == ["953.6 MiB", "1.8 GiB"]  # 1 GB, then twice that (DuckDB shows binary units)
+        ((threads, limit),) = engine.con.execute(
+            "SELECT current_setting('threads'), current_setting('memory_limit')"
+        ).fetchall()
+        assert (int(threads), limit) == (2, "953.6 MiB")  # the settings are restored
         # a second failure on one thread is the caller's error
         with pytest.raises(duckdb.OutOfMemoryException):
             engine._on_one_thread_if_short(
@@ -120,3 +128,20 @@ def test_out_of_memory_is_retried_once_on_one_thread(tmp_path: Path) -> None:
             )
     finally:
         engine.close()
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"), [("2GB", 2 * 10**9), ("1500 MB", 15 * 10**8), ("1.5GiB", 3 * 2**29), ("512", 512)]
+)
+def test_memory_sizes_are_read_like_duckdb(size: str, expected: int) -> None:
+    from cxradar.engine.duckdb import _bytes
+
+    assert _bytes(size) == expected
+
+
+def test_a_memory_limit_that_is_not_a_size_is_named() -> None:
+    from cxradar.engine.duckdb import _bytes
+    from cxradar.errors import EngineError
+
+    with pytest.raises(EngineError, match="'two gigs' is not a size"):
+        _bytes("two gigs")
