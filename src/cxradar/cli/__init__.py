@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -188,6 +188,12 @@ def _terminate_as_interrupt() -> None:
         signal.signal(signal.SIGINT, interrupted)
 
 
+def _aborted() -> NoReturn:
+    """The one line a stopped command prints (Ctrl-C, SIGTERM), and exit code 1."""
+    click.echo("Aborted.", err=True)
+    sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point: run the CLI, turning domain errors into one red line and exit code 1."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
@@ -198,8 +204,7 @@ def main(argv: list[str] | None = None) -> Any:
         if debug:
             raise
         if _interrupted:  # e.g. "DuckDB failed: Query interrupted": the stop, not a data problem
-            click.echo("Aborted.", err=True)
-            sys.exit(1)
+            _aborted()
         click.secho(f"Error: {error}", fg="red", err=True)
         sys.exit(1)
     except OSError as error:  # a path the user gave: missing, a folder, no permission, disk full
@@ -210,8 +215,7 @@ def main(argv: list[str] | None = None) -> Any:
         click.secho(f"Error: {filesystem_error(error)}", fg="red", err=True)
         sys.exit(1)
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(1)
+        _aborted()
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
@@ -220,5 +224,4 @@ def main(argv: list[str] | None = None) -> Any:
     except Exception:
         if not _interrupted or debug:
             raise
-        click.echo("Aborted.", err=True)  # what the interrupt became inside a library call
-        sys.exit(1)
+        _aborted()  # what the interrupt became inside a library call

@@ -193,6 +193,19 @@ def copy_to_parquet(
 # ============================================================================ the engine
 
 
+_DISK_FIX = "check the free disk space and that the folder is writable"
+
+
+def _sql_failed(
+    error: BaseException, sql: str, *, lead: str = "DuckDB failed", noun: str = "query"
+) -> EngineError:
+    """The error for a statement DuckDB could not run, ending with its first 160 characters."""
+    return EngineError(
+        f"{lead}: {_first_line(error)}",
+        fix=f"check the inputs with 'cxradar validate'; the {noun} began: " + " ".join(sql.split())[:160],
+    )
+
+
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
@@ -274,11 +287,7 @@ class DuckDBEngine(Engine):
         try:
             self._on_one_thread_if_short(lambda: self.con.execute(statement))
         except duckdb.Error as error:
-            raise EngineError(
-                f"DuckDB failed: {_first_line(error)}",
-                fix="check the inputs with 'cxradar validate'; the statement began: "
-                + " ".join(statement.split())[:160],
-            ) from error
+            raise _sql_failed(error, statement, noun="statement") from error
 
     def create_view(self, name: str, query: str) -> None:
         self._sharded.pop(name, None)
@@ -362,15 +371,10 @@ class DuckDBEngine(Engine):
             os.replace(tmp, path)
         except duckdb.IOException as error:
             raise EngineError(
-                f"DuckDB could not write {path}: {_first_line(error)}",
-                fix="check the free disk space and that the folder is writable",
+                f"DuckDB could not write {path}: {_first_line(error)}", fix=_DISK_FIX
             ) from error
         except duckdb.Error as error:
-            raise EngineError(
-                f"DuckDB failed writing {path.name}: {_first_line(error)}",
-                fix="check the inputs with 'cxradar validate'; the query began: "
-                + " ".join(query.split())[:160],
-            ) from error
+            raise _sql_failed(error, query, lead=f"DuckDB failed writing {path.name}") from error
         finally:
             tmp.unlink(missing_ok=True)
         return int(rows[0]) if rows else 0
@@ -402,16 +406,9 @@ class DuckDBEngine(Engine):
         try:
             return self._on_one_thread_if_short(write, undo=lambda: shutil.rmtree(target, ignore_errors=True))
         except duckdb.Error as error:
-            raise EngineError(
-                f"DuckDB failed: {_first_line(error)}",
-                fix="check the inputs with 'cxradar validate'; the query began: "
-                + " ".join(query.split())[:160],
-            ) from error
+            raise _sql_failed(error, query) from error
         except OSError as error:
-            raise EngineError(
-                f"could not write {target}: {error}",
-                fix="check the free disk space and that the folder is writable",
-            ) from error
+            raise EngineError(f"could not write {target}: {error}", fix=_DISK_FIX) from error
 
     def shard_sql(self, key: str = "msisdn") -> str:
         """The SQL expression of a row's shard (stable for one engine and shard count)."""

@@ -43,18 +43,27 @@ def tree_rss_bytes(tree: list[psutil.Process] | None = None) -> int:
     return total
 
 
-def tree_cpu_seconds() -> float:
-    """CPU seconds (user + system) used so far by this process, its live descendants and the
-    children that have already exited."""
-    total = 0.0
-    for proc in _tree():
+def _cpu_by_process(tree: list[psutil.Process]) -> dict[int, float]:
+    """CPU seconds (user + system) of each live process of ``tree``, by pid."""
+    seconds = {}
+    for proc in tree:
         try:
             times = proc.cpu_times()
         except psutil.Error:
             continue
-        total += times.user + times.system
+        seconds[proc.pid] = times.user + times.system
+    return seconds
+
+
+def _exited_children_cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return total + own.ru_utime + own.ru_stime
+    return own.ru_utime + own.ru_stime
+
+
+def tree_cpu_seconds() -> float:
+    """CPU seconds (user + system) used so far by this process, its live descendants and the
+    children that have already exited."""
+    return sum(_cpu_by_process(_tree()).values()) + _exited_children_cpu()
 
 
 @dataclass
@@ -89,14 +98,8 @@ class RunTimer:
         reading: shard workers are children of multiprocessing's fork server, so their time never
         reaches this process's ``RUSAGE_CHILDREN`` when the engine stops them before the run ends
         (the sampler reads every descendant every ``interval`` seconds)."""
-        for proc in _tree() if tree is None else tree:
-            try:
-                times = proc.cpu_times()
-            except psutil.Error:
-                continue
-            self._cpu_seen[proc.pid] = times.user + times.system
-        own = resource.getrusage(resource.RUSAGE_CHILDREN)
-        return sum(self._cpu_seen.values()) + own.ru_utime + own.ru_stime
+        self._cpu_seen.update(_cpu_by_process(_tree() if tree is None else tree))
+        return sum(self._cpu_seen.values()) + _exited_children_cpu()
 
     def start(self) -> RunTimer:
         self._cpu_seen = {}
