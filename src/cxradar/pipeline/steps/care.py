@@ -21,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from cxradar.campaigns.design import CARE_ACTION_COLUMNS, design_campaign
@@ -37,6 +36,7 @@ from cxradar.contract.parse import quote_ident
 from cxradar.engine.base import Engine
 from cxradar.engine.files import atomic_write_text
 from cxradar.engine.params import timestamp_literal
+from cxradar.frames import first_positions
 from cxradar.months import month_shift, month_start
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.report import json_safe
@@ -59,10 +59,10 @@ def _write(ctx: RunContext, frame: pd.DataFrame | pa.Table, relative: str) -> No
 REASON_COLUMNS = ("reasons_en", "reasons_zh")
 
 
-def _without_reasons(ctx: RunContext, relation: str, order_by: str) -> pd.DataFrame:
+def _without_reasons(engine: Engine, relation: str, order_by: str) -> pd.DataFrame:
     """``relation`` (the potential list or the pool) without its reason texts."""
-    kept = [quote_ident(c) for c in ctx.engine.columns(relation) if c not in REASON_COLUMNS]
-    return ctx.engine.fetch(f"SELECT {', '.join(kept)} FROM {relation} ORDER BY {order_by}")
+    kept = [quote_ident(c) for c in engine.columns(relation) if c not in REASON_COLUMNS]
+    return engine.fetch(f"SELECT {', '.join(kept)} FROM {relation} ORDER BY {order_by}")
 
 
 def _reasons(engine: Engine, who: str) -> pa.Table:
@@ -84,7 +84,7 @@ def _with_reasons(frame: pd.DataFrame, reasons: pa.Table) -> pa.Table:
         preserve_index=False,
     )
     at = table.schema.get_field_index("cause") + 1 if "cause" in table.column_names else table.num_columns
-    rows = pc.index_in(table["msisdn"].cast(pa.string()), value_set=reasons["msisdn"].cast(pa.string()))
+    rows = first_positions(table["msisdn"], reasons["msisdn"])
     for offset, name in enumerate(c for c in reasons.column_names if c != "msisdn"):
         texts = reasons[name].cast(pa.large_string()).take(rows)
         table = table.add_column(at + offset, pa.field(name, pa.large_string()), texts)
@@ -152,8 +152,8 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
     engine, month = ctx.engine, ctx.month
     rules, policies = ctx.settings.rules, ctx.settings.policies
     seed = int(config.get("seed", 0))
-    potential = _without_reasons(ctx, "potential_current", "probability DESC, msisdn")
-    pool = _without_reasons(ctx, "pool_current", "msisdn")
+    potential = _without_reasons(engine, "potential_current", "probability DESC, msisdn")
+    pool = _without_reasons(engine, "pool_current", "msisdn")
     who = _for(ctx, "care_flagged_ids", pd.concat([potential["msisdn"], pool["msisdn"]]))
     subscribers = engine.fetch(
         "SELECT msisdn, segment, contact_complete, plan FROM subscribers "
