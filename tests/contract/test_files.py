@@ -193,3 +193,52 @@ def test_header_spaces_are_trimmed_and_ragged_rows_are_an_error(tmp_path: Path) 
     path.write_text("a,b\n1,2\n3\n", encoding="utf-8")
     with pytest.raises(UnreadableFileError, match=r"t\.csv is not a well-formed CSV"):
         read_csv_raw(path)
+
+
+def test_a_parquet_file_that_already_is_the_accepted_table_is_copied_as_it_is(tmp_path: Path) -> None:
+    """Simulator output is typed per the contract: every table that passes unchanged is copied byte
+    for byte; one null token ('NULL' in an optional text column) or a NaN makes it go through the
+    parse-and-COPY path, which turns them into NULL (the values a copy would have got wrong)."""
+    import filecmp
+
+    import numpy as np
+
+    from cxradar.simulate import simulate
+
+    data = tmp_path / "data"
+    simulate(1_500, 3, 7, data)
+    report = validate_dir(data, tmp_path / "clean", as_of=AS_OF)
+    assert report.usable and report.quarantined == 0, report.reasons
+    accepted = tmp_path / "clean" / "accepted"
+    for name in ("subscribers", "usage_monthly", "subscriber_cells", "contacts"):
+        assert filecmp.cmp(data / f"{name}.parquet", accepted / f"{name}.parquet", shallow=False), name
+
+    subs = pq.read_table(data / "subscribers.parquet").to_pandas()
+    subs.loc[3, "occupation"] = "NULL"  # a null token of the contract (conf/contract/_reading.yaml)
+    usage = pq.read_table(data / "usage_monthly.parquet")
+    spend = usage.column("spend").to_numpy().copy()
+    spend[5] = np.nan
+    schema = pq.read_schema(data / "subscribers.parquet")
+    pq.write_table(
+        pa.Table.from_pandas(subs, schema=schema, preserve_index=False), data / "subscribers.parquet"
+    )
+    pq.write_table(
+        usage.set_column(usage.schema.get_field_index("spend"), "spend", pa.array(spend)),
+        data / "usage_monthly.parquet",
+    )
+    report = validate_dir(data, tmp_path / "tokens", as_of=AS_OF)
+    changed = tmp_path / "tokens" / "accepted"
+    assert not filecmp.cmp(data / "subscribers.parquet", changed / "subscribers.parquet", shallow=False)
+    out = read_table(changed, "subscribers")
+    assert (
+        pd.isna(out.loc[3, "occupation"])
+        and out["occupation"].notna().sum() == len(out) - 1 - subs["occupation"].isna().sum()
+    )
+    assert (
+        report.tables["usage_monthly"].quarantined + report.tables["usage_monthly"].accepted == usage.num_rows
+    )
+    assert not filecmp.cmp(data / "usage_monthly.parquet", changed / "usage_monthly.parquet", shallow=False)
+    if report.tables["usage_monthly"].quarantined == 0:  # spend is optional: NaN is kept as NULL
+        assert read_table(changed, "usage_monthly")["spend"].isna().sum() == 1
+    # the copy and the COPY path agree on every value of the clean tables
+    assert filecmp.cmp(data / "contacts.parquet", changed / "contacts.parquet", shallow=False)

@@ -45,6 +45,7 @@ class Source:
     row_sql: str = "__row"  # SQL for the row number shown in the quarantine
     bad_lines: list[BadLine] = field(default_factory=list)  # CSV lines that could not be split
     notes: list[str] = field(default_factory=list)  # how the file was read (e.g. the delimiter)
+    parquet_file: Path | None = None  # the one Parquet file the relation reads as it is, if so
 
     def label_sql(self, column: str) -> str:
         return self.labels.get(column, quote_literal(column))
@@ -116,4 +117,5 @@ def open_source(
             f"{path} cannot be read as Parquet: {error}", fix="re-export the file (it may be truncated)"
         ) from error
     columns = {k: v for k, v in describe(con, relation).items() if not k.startswith("__")}
-    return Source(table_name, str(path), relation, columns)
+    single = parts[0] if len(parts) == 1 and parts[0] == path else None
+    return Source(table_name, str(path), relation, columns, parquet_file=single)

@@ -11,8 +11,9 @@
   before the features (:func:`~cxradar.pipeline.steps.churn_table.training_sample`, called by the
   ``features`` step), so the training months' features are computed for its lines only. The model
   report says so.
-* scoring (row-wise shard function): every kept line of the run's month; the list is the top
-  ``scoring.list_share`` by probability (SQL), and only the listed lines get reasons.
+* scoring (row-wise shard function): every kept line of the run's month, with the multi-SIM flags
+  in the same pass; the list is the top ``scoring.list_share`` by probability (SQL), and only the
+  listed lines get reasons.
 * group alerts (shard function keyed by ``group_id``): each corporate group in one shard.
 """
 
@@ -108,8 +109,10 @@ _MULTI_SIM = pa.schema(
 
 
 def _score_shard(
-    frames: dict[str, pd.DataFrame], *, model: Any, value_column: str
+    frames: dict[str, pd.DataFrame], *, model: Any, value_column: str, multi_sim: dict[str, Any]
 ) -> dict[str, pd.DataFrame]:
+    """The month's probabilities and values, and - in the same pass over the rows - the
+    multi-SIM flags (:func:`cxradar.churn.multisim.multi_sim_flags`)."""
     rows = frames["rows"]
     columns = list(model.feature_names_in_)
     p = model.predict_proba(rows[columns])[:, 1] if len(rows) else np.zeros(0)
@@ -125,7 +128,8 @@ def _score_shard(
                 "probability": np.asarray(p, dtype="float64"),
                 "value": np.nan_to_num(value.to_numpy(dtype="float64"), nan=0.0),
             }
-        )
+        ),
+        "flags": multi_sim_flags(rows, multi_sim)[MULTI_SIM_COLUMNS],
     }
 
 
@@ -162,10 +166,6 @@ def _groups_shard(
         probability=probability.set_index(probability["msisdn"].astype(str))["probability"],
     )
     return {"alerts": alerts}
-
-
-def _multi_sim_shard(frames: dict[str, pd.DataFrame], *, settings: dict[str, Any]) -> dict[str, pd.DataFrame]:
-    return {"flags": multi_sim_flags(frames["rows"], settings)[MULTI_SIM_COLUMNS]}
 
 
 # ---------------------------------------------------------------------------- the step
@@ -264,12 +264,18 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     engine.map_shards(
         ShardStep(
             "churn_score",
-            partial(_score_shard, model=model, value_column=str(sc.get("value_column", "avg_spend_3m"))),
+            partial(
+                _score_shard,
+                model=model,
+                value_column=str(sc.get("value_column", "avg_spend_3m")),
+                multi_sim=cfg.multi_sim,
+            ),
             {"rows": ShardInput("churn_month_rows")},
             {
                 "scores": pa.schema(
                     [("msisdn", pa.string()), ("probability", pa.float64()), ("value", pa.float64())]
-                )
+                ),
+                "flags": _MULTI_SIM,
             },
             rowwise=True,
         ),
@@ -340,16 +346,6 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
         ),
         ctx.layout.work / "churn_groups",
     )
-    engine.map_shards(
-        ShardStep(
-            "churn_multi_sim",
-            partial(_multi_sim_shard, settings=cfg.multi_sim),
-            {"rows": ShardInput("churn_month_rows")},
-            {"flags": _MULTI_SIM},
-            rowwise=True,
-        ),
-        ctx.layout.work / "churn_multi_sim",
-    )
     # outputs
     from cxradar.engine.files import atomic_write_parquet
 
@@ -363,7 +359,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
         order_by="alert DESC, n_signals DESC, spend_change, group_id",
     )
     n_multi = engine.write_parquet(
-        "SELECT * FROM churn_multi_sim_flags",
+        "SELECT * FROM churn_score_flags",
         ctx.output("churn/multi_sim.parquet"),
         order_by="avg_spend_6m DESC, msisdn",
     )
