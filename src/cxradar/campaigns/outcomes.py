@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from cxradar.frames import is_in
+
 __all__ = ["before_measure", "outcomes_from_tables", "simulated_outcomes"]
 
 
@@ -27,7 +29,7 @@ def before_measure(plan: pd.DataFrame, surveys: pd.DataFrame | None, days: int =
     ]
     s = surveys[["msisdn", "answered_at", "overall"]].copy()
     s["msisdn"] = s["msisdn"].astype(str)
-    s = s.loc[s["msisdn"].isin(assigned.index)]
+    s = s.loc[is_in(s["msisdn"], assigned.index)]
     s["at"] = s["msisdn"].map(pd.to_datetime(assigned))
     s["answered_at"] = pd.to_datetime(s["answered_at"])
     s = s.loc[(s["answered_at"] < s["at"]) & (s["answered_at"] >= s["at"] - pd.Timedelta(days=days))]
@@ -45,7 +47,7 @@ def outcomes_from_tables(
     if surveys is not None and not surveys.empty:
         s = surveys[["msisdn", "answered_at", "overall"]].copy()
         s["msisdn"] = s["msisdn"].astype(str)
-        s = s.loc[s["msisdn"].isin(at.index)]
+        s = s.loc[is_in(s["msisdn"], at.index)]
         s["at"] = s["msisdn"].map(at)
         s["answered_at"] = pd.to_datetime(s["answered_at"])
         s = s.loc[

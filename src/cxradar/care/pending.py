@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from cxradar.errors import DataError, MissingColumnError, did_you_mean
+from cxradar.frames import is_in
 
 __all__ = [
     "PENDING_COLUMNS",
@@ -95,7 +96,7 @@ def record_delivery(
     at = pd.Timestamp(at)
     open_rows = lookup_pending(pending, msisdn, at)
     out = pending.copy()
-    hit = out["care_id"].isin(open_rows["care_id"])
+    hit = is_in(out["care_id"], open_rows["care_id"])
     out.loc[hit, "status"] = outcome
     out.loc[hit, "delivered_at"] = at
     out.loc[hit, "delivered_channel"] = channel
@@ -135,7 +136,7 @@ def sync_care_actions(care_actions: pd.DataFrame, pending: pd.DataFrame) -> pd.D
     """Copy delivery time and outcome from the pending table into care_actions (matched by id)."""
     out = care_actions.copy()
     done = pending.loc[pending["status"] != "pending"].set_index("care_id")
-    hit = out["id"].isin(done.index)
+    hit = is_in(out["id"], done.index)
     ids = out.loc[hit, "id"]
     out.loc[hit, "delivered_at"] = done.loc[ids, "delivered_at"].to_numpy()
     out.loc[hit, "outcome"] = done.loc[ids, "outcome"].to_numpy()

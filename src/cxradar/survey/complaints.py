@@ -207,6 +207,11 @@ def repeat_complainants(complaints: pd.DataFrame, month: str, config: SurveyConf
     rows = []
     for days in config.complaints.repeat_windows_days:
         recent = frame[(frame["opened_at"] >= as_of - pd.Timedelta(days=days)) & (frame["opened_at"] < as_of)]
+        # the per-group text join is Python: run it on the repeat complainants only (when there are
+        # some; otherwise as before, so an empty result keeps the same columns and types)
+        repeat = recent.groupby("msisdn")["id"].transform("size") >= config.complaints.repeat_min
+        if repeat.any():
+            recent = recent[repeat]
         grouped = recent.groupby("msisdn").agg(
             complaints=("id", "size"),
             first_opened=("opened_at", "min"),

@@ -106,6 +106,9 @@ def rows_shard(
     frame (the potential step's probabilities of the run's own identifier), that month's
     dissatisfied probability is looked up rather than scored a second time."""
     subs, usage, membership = frames["subscribers"], frames["usage"], frames["membership"]
+    # as datetimes once: the exclusions and labels of every month convert them (dates arrive as objects)
+    subs = subs.assign(status_date=pd.to_datetime(subs["status_date"]))
+    usage = usage.assign(month=pd.to_datetime(usage["month"]))
     exposures = frames["exposure"]
     horizon = config.horizon_months
     rates = rates or {}
