@@ -234,3 +234,22 @@ def test_care_recorded_as_resolved_exits() -> None:
     assert h2.loc[h2["event"] == "exit", ["msisdn", "signal", "at"]].values.tolist() == [
         [A, "care_resolved", TS("2026-09-05")]
     ]
+
+
+def test_a_replay_keeps_the_pool_its_history_defines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The replay rebuilds only the customers with events in a month (``_pool_with``); the
+    reference is the whole rebuild, ``pool_from_history`` of the history so far, every month."""
+    from cxradar.identify.pool import pool_from_history, replay_pool
+    from cxradar.io import read_frame
+    from cxradar.simulate import simulate
+
+    data = tmp_path / "data"
+    simulate(3_000, 6, 11, data)
+    names = ("complaints", "contacts", "surveys", "care_actions", "subscribers")
+    tables = {n: read_frame(data / f"{n}.parquet", table=n) for n in names}
+    months = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    entered = 0
+    for month, pool, history in replay_pool(None, months, tables, load_identify_config()):
+        pd.testing.assert_frame_equal(pool, pool_from_history(history), obj=f"pool of {month}")
+        entered += int((history["event"] == "enter").sum())
+    assert entered > 100 and len(pool) > 50  # a replay with something in it

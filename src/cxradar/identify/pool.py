@@ -142,6 +142,30 @@ def pool_from_history(history: pd.DataFrame) -> pd.DataFrame:
     return pool.rename_axis("msisdn").reset_index()[POOL_COLUMNS]
 
 
+def _pool_with(before: pd.DataFrame, prior: pd.DataFrame, new_rows: pd.DataFrame) -> pd.DataFrame:
+    """``pool_from_history(concat([prior, new_rows]))``, given ``before`` is the pool of ``prior``.
+
+    A customer's pool row depends on that customer's events alone, so only the customers of
+    ``new_rows`` are rebuilt (from their rows of ``prior`` and ``new_rows``, in that order); every
+    other row of ``before`` stands. A replay over months then costs each month's customers, not
+    the whole history again (pool_from_history was 65 % of the pool step's CPU at 1M)."""
+    touched = new_rows.loc[new_rows["event"].isin(["enter", "re_signal", "exit"]), "msisdn"]
+    if not len(touched):
+        return before
+    mine = pd.concat(
+        [prior.loc[is_in(prior["msisdn"], touched)], new_rows.loc[is_in(new_rows["msisdn"], touched)]],
+        ignore_index=True,
+    )
+    redone = pool_from_history(mine)
+    kept = before.loc[~is_in(before["msisdn"], touched)]
+    if not len(kept):
+        return redone
+    if not len(redone):
+        return kept.reset_index(drop=True)
+    joined = pd.concat([kept, redone], ignore_index=True)
+    return joined.sort_values("msisdn", kind="stable").reset_index(drop=True)
+
+
 def _joined(frame: pd.DataFrame, column: str, sep: str) -> pd.Series:
     """``frame.groupby("msisdn", sort=True)[column].agg(sep.join)`` (rows in their order within a
     customer) as one C-level reduction over the sorted rows rather than a Python call per group."""
@@ -338,7 +362,7 @@ def _update(
         cause_order=causes,
     )
     events = _month_events(signals, pd.Index(before["msisdn"]), month)
-    members = pool_from_history(pd.concat([prior, events], ignore_index=True))
+    members = _pool_with(before, prior, events)
     exits = _exits(
         members,
         end,
@@ -369,7 +393,7 @@ def _update(
     )
     new_rows = [f for f in (events, exit_rows, marker) if len(f)]
     full = _typed(pd.concat([prior, *new_rows], ignore_index=True))
-    return pool_from_history(full), full
+    return _pool_with(before, full.iloc[: len(prior)], full.iloc[len(prior) :]), full
 
 
 def replay_pool(
