@@ -182,7 +182,7 @@ def audit_table(
     notes: list[str] = list(source.notes)
     if absent:
         notes.append(f"optional column(s) absent, filled with nulls: {', '.join(absent)}")
-    verbatim = _verbatim_candidate(source, contract, present, absent, extra)
+    verbatim = _verbatim_candidate(source, contract)
     uid = next(_ids)
     typed, bad_rows, bad_view = f"__t{uid}", f"__r{uid}", f"__b{uid}"
     carried = ", ".join(quote_ident(c) for c in (*BOOKKEEPING, *source.carried))
@@ -392,17 +392,15 @@ def _same_nulls(con: duckdb.DuckDBPyConnection, raw: str, typed: str, columns: l
     )
 
 
-def _verbatim_candidate(
-    source: Source, contract: TableContract, present: list[str], absent: list[str], extra: list[str]
-) -> bool:
+def _verbatim_candidate(source: Source, contract: TableContract) -> bool:
     """Whether ``source`` is one Parquet file laid out as the accepted table would be: exactly the
     contract's columns in its order, each of the contract's DuckDB type and Arrow type (what the
     accepted table's readers see), and no pandas index stored in it. Whether every row passes and
     no value changes is known only after pass 1 (:func:`_same_nulls`)."""
-    if source.parquet_file is None or absent or extra or source.carried or source.bad_lines:
+    if source.parquet_file is None or source.carried or source.bad_lines:
         return False
     names = list(contract.column_names)
-    if list(source.columns) != names or present != names:
+    if list(source.columns) != names:  # so no column is absent or extra
         return False
     if any(source.columns[n] != SQL_TYPES[contract.column(n).type] for n in names):
         return False

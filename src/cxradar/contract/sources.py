@@ -117,5 +117,4 @@ def open_source(
             f"{path} cannot be read as Parquet: {error}", fix="re-export the file (it may be truncated)"
         ) from error
     columns = {k: v for k, v in describe(con, relation).items() if not k.startswith("__")}
-    single = parts[0] if len(parts) == 1 and parts[0] == path else None
-    return Source(table_name, str(path), relation, columns, parquet_file=single)
+    return Source(table_name, str(path), relation, columns, parquet_file=path if parts == [path] else None)

@@ -108,9 +108,12 @@ def check_month_order(history: pd.DataFrame, month: str) -> None:
         )
 
 
+_POOL_EVENTS = ["enter", "re_signal", "exit"]  # the events that make a pool row (not month markers)
+
+
 def pool_from_history(history: pd.DataFrame) -> pd.DataFrame:
     """Customers whose latest event is not an exit, with their current spell in the pool."""
-    events = history.loc[history["event"].isin(["enter", "re_signal", "exit"])]
+    events = history.loc[history["event"].isin(_POOL_EVENTS)]
     if events.empty:
         return pd.DataFrame({c: pd.Series(dtype=_POOL_DTYPES.get(c, "object")) for c in POOL_COLUMNS})
     events = _typed(events)
@@ -149,7 +152,7 @@ def _pool_with(before: pd.DataFrame, prior: pd.DataFrame, new_rows: pd.DataFrame
     ``new_rows`` are rebuilt (from their rows of ``prior`` and ``new_rows``, in that order); every
     other row of ``before`` stands. A replay over months then costs each month's customers, not
     the whole history again (pool_from_history was 65 % of the pool step's CPU at 1M)."""
-    touched = new_rows.loc[new_rows["event"].isin(["enter", "re_signal", "exit"]), "msisdn"]
+    touched = new_rows.loc[new_rows["event"].isin(_POOL_EVENTS), "msisdn"]
     if not len(touched):
         return before
     mine = pd.concat(
@@ -393,7 +396,9 @@ def _update(
     )
     new_rows = [f for f in (events, exit_rows, marker) if len(f)]
     full = _typed(pd.concat([prior, *new_rows], ignore_index=True))
-    return _pool_with(before, full.iloc[: len(prior)], full.iloc[len(prior) :]), full
+    # ``members`` already is the pool of prior + events: only the exits are applied to it
+    head = len(prior) + len(events)
+    return _pool_with(members, full.iloc[:head], full.iloc[head:]), full
 
 
 def replay_pool(
