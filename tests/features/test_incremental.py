@@ -96,6 +96,31 @@ def test_fresh_builds_are_bit_identical_whatever_the_threads_and_row_order(
     assert len(floats) > 30
 
 
+def test_a_window_computed_in_pieces_equals_the_one_piece_window(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxradar.features import months
+
+    whole, _ = _build(folder, tmp_path / "whole", MONTHS[-2:])
+    # a memory limit that holds about a third of the subscribers' window rows: three or four pieces
+    engine = open_engine("duckdb", tmp_path / "probe", folder)
+    subscribers = engine.count("subscribers")
+    monkeypatch.setattr(
+        months, "WINDOW_BYTES_PER_SUBSCRIBER", engine.memory_limit_bytes // (subscribers // 3)
+    )
+    assert months.window_chunks(engine) in (3, 4)
+    table = months.open_cache(engine, tmp_path / "pieces" / "cache", "f1").table_path("2026-09")
+    engine.close()
+    pieces, _ = _build(folder, tmp_path / "pieces", MONTHS[-2:])
+    for month in MONTHS[-2:]:
+        assert pieces[month].equals(whole[month]), month
+    assert whole["2026-09"].num_rows > 20
+    # each piece wrote its own shard folders: one file in each, no piece folder left
+    folders = sorted(p for p in table.iterdir())
+    assert [p.name for p in folders] == [f"__shard={k}" for k in range(8)]
+    assert all(len(list(p.glob("*.parquet"))) == 1 for p in folders)
+
+
 def test_changed_fingerprint_recomputes_and_removes_the_old_cache(folder: Path, tmp_path: Path) -> None:
     first, steps = _build(folder, tmp_path, MONTHS[-1:], fingerprint="inputs-v1")
     assert steps
@@ -116,3 +141,22 @@ def test_interrupted_writes_are_cleared(folder: Path, tmp_path: Path) -> None:
     (leftover / "part.parquet").write_bytes(b"half")
     _build(folder, tmp_path, MONTHS[-1:])
     assert not leftover.exists()
+
+
+def test_a_run_gives_duckdb_memory_for_its_size_and_cuts_the_window_beyond_it(tmp_path: Path) -> None:
+    from cxradar.engine.duckdb import DuckDBEngine
+    from cxradar.features.months import window_chunks, window_memory_limit
+
+    # hand-computed: 1,600 bytes a subscriber, within 2 GB .. 8 GB
+    assert window_memory_limit(None) == "2000MB"
+    assert window_memory_limit(1_000_000) == "2000MB"  # 1.6 GB: the floor
+    assert window_memory_limit(2_500_000) == "4000MB"
+    assert window_memory_limit(5_000_000) == "8000MB"
+    assert window_memory_limit(20_000_000) == "8000MB"  # the cap
+    engine = DuckDBEngine(tmp_path / "e", shards=64, memory_limit=window_memory_limit(20_000_000))
+    try:
+        assert window_chunks(engine, 5_000_000) == 1
+        assert window_chunks(engine, 20_000_000) == 4  # 8e9 / 1,600 = 5M subscribers a piece
+        assert window_chunks(engine, 10**9) == 64  # never more pieces than shards
+    finally:
+        engine.close()

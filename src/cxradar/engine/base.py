@@ -146,6 +146,10 @@ class Engine(abc.ABC):
     # ------------------------------------------------------------------ shard functions
 
     @abc.abstractmethod
+    def shard_sql(self, key: str = "msisdn") -> str:
+        """The SQL expression of a row's shard of ``key`` (stable for one engine and shard count)."""
+
+    @abc.abstractmethod
     def map_shards(self, step: ShardStep, out_dir: Path) -> StepCounts:
         """Run ``step`` over every shard; each output is written under ``out_dir/<output>`` and
         registered as a relation named ``<step.name>_<output>``."""

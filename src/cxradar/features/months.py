@@ -50,9 +50,24 @@ from cxradar.features.plan import (
     normalise_month,
     window_months,
 )
+from cxradar.io.atomic import atomic_output_dir
 from cxradar.months import month_index
 
-__all__ = ["ProgressFn", "build_feature_months", "register_window", "table_relation"]
+__all__ = [
+    "ProgressFn",
+    "build_feature_months",
+    "register_window",
+    "table_relation",
+    "window_chunks",
+    "window_memory_limit",
+]
+
+# What one subscriber's window rows hold in DuckDB's hash tables, about (``window_chunks``,
+# ``window_memory_limit``): at 5M subscribers, the one-piece window ran in 52 s with an 8 GB
+# limit (6.8 GiB resident) against 394 s, spilling, with 2 GB.
+WINDOW_BYTES_PER_SUBSCRIBER = 1600
+# the limit a run gives DuckDB (window_memory_limit): never below 2 GB, never above 8 GB
+MEMORY_LIMIT_RANGE = (2 * 10**9, 8 * 10**9)
 
 # progress(step, steps_done, steps_total) is called after each step (a base model over a run of
 # months, or the feature table of an as-of month)
@@ -163,6 +178,7 @@ def register_window(
     *,
     include_feat: bool = False,
     subset: str | None = None,
+    chunk: tuple[int, int] | None = None,
 ) -> list[str]:
     """Make the relations the features of ``month`` read: each base model as a view over its
     cached parts for the month's look-back, then the window models. Returns the relations
@@ -172,8 +188,10 @@ def register_window(
     the run itself writes the equivalent single select (composed_features_sql). With ``subset``
     (a relation with an ``msisdn`` column) every base view and the population keep only those
     subscribers: every feature is a function of one subscriber's rows, so their rows are the
-    same as in the whole table, at the cost of the subset's rows."""
+    same as in the whole table, at the cost of the subset's rows. With ``chunk`` = ``(i, k)``
+    they keep the subscribers of shards ``s`` with ``s % k == i`` instead (:func:`window_chunks`)."""
     models = feature_model_set()
+    keep = _keep(engine, subset, chunk)
     created = []
     for model in models.base:
         needed = window_months(month, BASE_LOOKBACK[model.name])
@@ -184,28 +202,62 @@ def register_window(
                 f"the feature cache lacks {model.name} for {sorted(set(needed) - have)} (as of {month})",
                 fix=f"delete the folder {cache.root} and run again",
             )
-        created += _register_parts(engine, model.name, parts, needed, subset)
+        created += _register_parts(engine, model.name, parts, needed, keep)
     params = month_params(month)
     for model in models.window:
         if not include_feat and (model.name == FEATURE_MODEL or model.name.startswith("feat_")):
             continue
-        if subset is not None and model.name == POPULATION_MODEL:
-            engine.create_view(model.name, f"SELECT * FROM ({render(model, params)}) AS p {_within(subset)}")
+        if keep is not None and model.name == POPULATION_MODEL:
+            engine.create_view(model.name, f"SELECT * FROM ({render(model, params)}) AS p WHERE {keep}")
         else:
             _materialise(engine, model, params)
         created.append(model.name)
     return created
 
 
-def _within(subset: str | None) -> str:
-    return f"WHERE msisdn IN (SELECT msisdn FROM {subset})" if subset else ""
+def _keep(engine: Engine, subset: str | None, chunk: tuple[int, int] | None) -> str | None:
+    """The predicate on ``msisdn`` of the subscribers a window keeps (None: all of them)."""
+    if subset is not None:
+        return f"msisdn IN (SELECT msisdn FROM {subset})"
+    if chunk is not None and chunk[1] > 1:
+        return f"{engine.shard_sql('msisdn')} % {chunk[1]} = {chunk[0]}"
+    return None
+
+
+def window_chunks(engine: Engine, subscribers: int | None = None) -> int:
+    """In how many pieces DuckDB computes a whole feature table (1 on other engines).
+
+    The window's left joins hold hash tables of every subscriber's window rows; beyond DuckDB's
+    memory limit they spill, and at 5M subscribers under a 2 GB limit the one-piece window took
+    394 s against 52 s with 8 GB (``docs/performance.md``). Every feature is a function of one
+    subscriber's rows, so the table is computed for the subscribers of one group of shards at a
+    time (``shard % k``), each group's hash tables within the limit, and the groups' shards
+    together are the whole table. ``k`` is at most the engine's shard count; ``subscribers``
+    defaults to the rows of the relation ``subscribers``."""
+    from cxradar.engine.duckdb import DuckDBEngine
+
+    if not isinstance(engine, DuckDBEngine) or not engine.memory_limit_bytes:
+        return 1
+    per_chunk = max(1, engine.memory_limit_bytes // WINDOW_BYTES_PER_SUBSCRIBER)
+    if subscribers is None:
+        subscribers = engine.count("subscribers")
+    return max(1, min(engine.shards, -(-subscribers // per_chunk)))
+
+
+def window_memory_limit(subscribers: int | None) -> str:
+    """DuckDB's memory limit for a run over ``subscribers``: enough for the feature window in one
+    piece, within :data:`MEMORY_LIMIT_RANGE` (2 GB when the count is unknown). Above 8 GB' worth
+    (5M subscribers) the window is computed in pieces instead (:func:`window_chunks`)."""
+    low, high = MEMORY_LIMIT_RANGE
+    wanted = (subscribers or 0) * WINDOW_BYTES_PER_SUBSCRIBER
+    return f"{max(low, min(high, wanted)) // 10**6}MB"
 
 
 def _register_parts(
-    engine: Engine, name: str, parts: list[BasePart], months: list[str], subset: str | None = None
+    engine: Engine, name: str, parts: list[BasePart], months: list[str], keep: str | None = None
 ) -> list[str]:
     """View ``name``: the rows of ``months`` from the cached ``parts`` (a part may hold more),
-    of the subscribers in ``subset`` when given."""
+    of the subscribers ``keep`` holds for when given."""
     relations = []
     for part in parts:
         relation = f"{name}__{part.first}_{part.last}".replace("-", "_")
@@ -216,7 +268,7 @@ def _register_parts(
     engine.create_view(
         name,
         f"SELECT * FROM ({union}) AS parts WHERE month_index BETWEEN {first} AND {last}"
-        + (f" AND msisdn IN (SELECT msisdn FROM {subset})" if subset else ""),
+        + (f" AND {keep}" if keep else ""),
     )
     return [*relations, name]
 
@@ -224,18 +276,45 @@ def _register_parts(
 def _compute_window(
     engine: Engine, cache: FeatureCache, month: str, subset: str | None = None, path: Path | None = None
 ) -> None:
+    target = path or cache.table_path(month)
+    if subset is not None:
+        _write_window(engine, cache, month, target, subset=subset)
+        return
+    chunks = window_chunks(engine)
+    if chunks == 1:
+        _write_window(engine, cache, month, target)
+        return
+    with atomic_output_dir(target) as tmp:
+        for i in range(chunks):  # each piece writes the shard folders s with s % chunks == i
+            piece = tmp / f".piece-{i}"
+            _write_window(engine, cache, month, piece, chunk=(i, chunks))
+            for shard in piece.iterdir():
+                os.replace(shard, tmp / shard.name)
+            piece.rmdir()
+
+
+def _write_window(
+    engine: Engine,
+    cache: FeatureCache,
+    month: str,
+    target: Path,
+    *,
+    subset: str | None = None,
+    chunk: tuple[int, int] | None = None,
+) -> None:
+    """The feature table of ``month`` (of ``subset`` or of a ``chunk`` when given), sharded."""
     policy = _policy(engine)
-    created = register_window(engine, cache, month, subset=subset)
+    # a subset's window is narrow on both sides: the optimiser's choice stands
+    before, after = (policy.before_window, policy.after_window) if subset is None else ((), ())
+    created = register_window(engine, cache, month, subset=subset, chunk=chunk)
     query = composed_features_sql(feature_model_set(), month_params(month))
     try:
-        if subset is None:  # a subset's window is narrow on both sides: the optimiser's choice stands
-            for statement in policy.before_window:
-                engine.execute(statement)
-        engine.write_sharded(query, path or cache.table_path(month))
+        for statement in before:
+            engine.execute(statement)
+        engine.write_sharded(query, target)
     finally:
-        if subset is None:
-            for statement in policy.after_window:
-                engine.execute(statement)
+        for statement in after:
+            engine.execute(statement)
         for name in reversed(created):
             engine.drop(name)
 

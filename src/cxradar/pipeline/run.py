@@ -126,8 +126,9 @@ def open_engine(
 
         return SparkEngine(layout.work / "spark", session=spark, shards=count, master=master)
     from cxradar.engine.duckdb import DuckDBEngine
+    from cxradar.features.months import window_memory_limit
 
-    limit = os.environ.get("CXRADAR_DUCKDB_MEMORY_LIMIT", "2GB") or None
+    limit = os.environ.get("CXRADAR_DUCKDB_MEMORY_LIMIT", window_memory_limit(subscribers)) or None
     workers = int(os.environ.get("CXRADAR_WORKERS", str(min(2, os.cpu_count() or 1))))
     return DuckDBEngine(layout.work / "duckdb", shards=count, memory_limit=limit, workers=workers)
 
