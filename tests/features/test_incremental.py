@@ -116,9 +116,22 @@ def test_a_window_computed_in_pieces_equals_the_one_piece_window(
         assert pieces[month].equals(whole[month]), month
     assert whole["2026-09"].num_rows > 20
     # each piece wrote its own shard folders: one file in each, no piece folder left
-    folders = sorted(p for p in table.iterdir())
+    folders = sorted(table.iterdir())
     assert [p.name for p in folders] == [f"__shard={k}" for k in range(8)]
     assert all(len(list(p.glob("*.parquet"))) == 1 for p in folders)
+
+
+def test_pieces_without_subscribers_leave_the_table_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cxradar.features import months
+
+    few = write_tables(tmp_path / "few", **random_tables(11, n=5))  # 5 subscribers, 8 pieces
+    whole, _ = _build(few, tmp_path / "whole", MONTHS[-1:])
+    monkeypatch.setattr(months, "WINDOW_BYTES_PER_SUBSCRIBER", 10**12)
+    pieces, _ = _build(few, tmp_path / "pieces", MONTHS[-1:])
+    assert pieces[MONTHS[-1]].equals(whole[MONTHS[-1]])
+    assert 0 < whole[MONTHS[-1]].num_rows <= 5
 
 
 def test_changed_fingerprint_recomputes_and_removes_the_old_cache(folder: Path, tmp_path: Path) -> None:

@@ -82,6 +82,9 @@ class Engine(abc.ABC):
 
     name: str = ""
     shards: int = 1
+    # the engine's own memory cap in this process, in bytes (0: none that the run sets - Spark's
+    # memory is the cluster's)
+    memory_limit_bytes: int = 0
 
     # ------------------------------------------------------------------ SQL
 

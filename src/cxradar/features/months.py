@@ -219,7 +219,7 @@ def _keep(engine: Engine, subset: str | None, chunk: tuple[int, int] | None) -> 
     """The predicate on ``msisdn`` of the subscribers a window keeps (None: all of them)."""
     if subset is not None:
         return f"msisdn IN (SELECT msisdn FROM {subset})"
-    if chunk is not None and chunk[1] > 1:
+    if chunk is not None:
         return f"{engine.shard_sql('msisdn')} % {chunk[1]} = {chunk[0]}"
     return None
 
@@ -234,9 +234,7 @@ def window_chunks(engine: Engine, subscribers: int | None = None) -> int:
     time (``shard % k``), each group's hash tables within the limit, and the groups' shards
     together are the whole table. ``k`` is at most the engine's shard count; ``subscribers``
     defaults to the rows of the relation ``subscribers``."""
-    from cxradar.engine.duckdb import DuckDBEngine
-
-    if not isinstance(engine, DuckDBEngine) or not engine.memory_limit_bytes:
+    if not engine.memory_limit_bytes:
         return 1
     per_chunk = max(1, engine.memory_limit_bytes // WINDOW_BYTES_PER_SUBSCRIBER)
     if subscribers is None:
@@ -289,8 +287,10 @@ def _compute_window(
             piece = tmp / f".piece-{i}"
             _write_window(engine, cache, month, piece, chunk=(i, chunks))
             for shard in piece.iterdir():
-                os.replace(shard, tmp / shard.name)
-            piece.rmdir()
+                # a piece without rows writes an empty __shard=0 (another piece's): left behind
+                if int(shard.name.partition("=")[2]) % chunks == i:
+                    os.replace(shard, tmp / shard.name)
+            shutil.rmtree(piece)
 
 
 def _write_window(
