@@ -25,6 +25,11 @@ from cxradar.errors import MissingColumnError
 __all__ = [
     "CARE_ACTION_COLUMNS",
     "KIND_PRECEDENCE",
+    "assign_groups",
+    "campaign_plan",
+    "campaign_report",
+    "campaign_strata",
+    "check_decisions",
     "control_size",
     "design_campaign",
     "primary_kind",
@@ -89,6 +94,107 @@ def primary_kind(kinds: pd.Series) -> pd.Series:
     return out
 
 
+def campaign_strata(selected: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Each decision's primary kind and stratum (``primary kind|segment``), row by row."""
+    kind = primary_kind(selected["kinds"])
+    stratum = kind.astype(str) + "|" + selected["segment"].astype("string").fillna("").astype(str).to_numpy()
+    return kind, stratum
+
+
+def assign_groups(strata: Any, share: float, seed: int) -> tuple[np.ndarray, dict[str, dict[str, int]]]:
+    """Control (True) or treatment for decisions whose strata (in the decisions' order) are
+    ``strata``: within each stratum a random ``share``, rounded at random. Global over the
+    selected set, on this one column; returns the flags and the counts per stratum."""
+    values = pd.Series(np.asarray(strata, dtype=object))
+    n = len(values)
+    rng = np.random.default_rng(seed)
+    codes, uniques = pd.factorize(values, sort=True)
+    order = np.lexsort((rng.random(n), codes))
+    sizes = np.bincount(codes, minlength=len(uniques))
+    n_control = np.floor(sizes * share + rng.random(len(uniques))).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n) - starts[codes[order]]
+    is_control = rank < n_control[codes]
+    controls = np.bincount(codes[is_control], minlength=len(uniques))
+    counts = {
+        str(s): {"treatment": int(sizes[k] - controls[k]), "control": int(controls[k])}
+        for k, s in enumerate(uniques)
+    }
+    return is_control, counts
+
+
+def campaign_plan(
+    selected: pd.DataFrame,
+    *,
+    is_control: np.ndarray,
+    positions: np.ndarray,
+    campaign: str,
+    assigned_at: pd.Timestamp,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The plan (every decision column plus primary kind, stratum, group and the campaign's
+    columns) and the care_actions rows of ``selected``, row by row: ``is_control`` from
+    :func:`assign_groups`, ``positions`` each row's place in the whole campaign (its id)."""
+    plan = selected.reset_index(drop=True).copy()
+    plan["primary_kind"], plan["stratum"] = campaign_strata(plan)
+    plan["group"] = np.where(np.asarray(is_control, dtype=bool), "control", "treatment")
+    plan["campaign"] = campaign
+    plan["id"] = [f"{campaign}-{i:07d}" for i in np.asarray(positions, dtype=np.int64)]
+    plan["assigned_at"] = pd.Timestamp(assigned_at)
+    plan["assigned_at"] = plan["assigned_at"].astype("datetime64[us]")
+    plan["delivered_at"] = pd.Series(pd.NaT, index=plan.index, dtype="datetime64[us]")
+    plan["outcome"] = pd.Series(pd.NA, index=plan.index, dtype="string")
+    if "remedy" not in plan.columns:
+        plan["remedy"] = pd.Series(pd.NA, index=plan.index, dtype="string")
+    actions = plan[CARE_ACTION_COLUMNS].copy()
+    for col in ("id", "msisdn", "campaign", "strategy", "channel", "group", "remedy"):
+        actions[col] = actions[col].astype("string")
+    return actions, plan
+
+
+def campaign_report(
+    *,
+    campaign: str,
+    assigned_at: pd.Timestamp,
+    seed: int,
+    n: int,
+    share: float,
+    sizing: dict[str, Any],
+    strata: dict[str, dict[str, int]],
+    cfg: CampaignConfig,
+) -> dict[str, Any]:
+    """The design's report: the power calculation and the group counts per stratum."""
+    n_control = sum(c["control"] for c in strata.values())
+    return {
+        "campaign": campaign,
+        "assigned_at": str(pd.Timestamp(assigned_at)),
+        "seed": seed,
+        "n": n,
+        "n_treatment": n - n_control,
+        "n_control": n_control,
+        "control_share": share,
+        "power_calculation": {
+            **sizing,
+            "effect_to_detect": cfg.effect_to_detect,
+            "outcome_sd": cfg.outcome_sd,
+            "alpha": cfg.alpha,
+            "target_power": cfg.power,
+            "method": "two-sample t-test, statsmodels TTestIndPower",
+        },
+        "strata": strata,
+    }
+
+
+def check_decisions(selected: pd.DataFrame) -> None:
+    """Raise unless ``selected`` has the columns a campaign design reads."""
+    for col in ("msisdn", "kinds", "segment", "strategy", "channel"):
+        if col not in selected.columns:
+            raise MissingColumnError(
+                f"care decisions lack column '{col}'",
+                fix="pass care_selected.parquet written by 'cxradar care assign'",
+            )
+
+
 def design_campaign(
     selected: pd.DataFrame,
     *,
@@ -102,64 +208,28 @@ def design_campaign(
 
     Returns ``(care_actions, plan, report)``: care_actions has the contract columns plus remedy;
     plan has every decision column plus group, stratum and id; report has the power calculation
-    and the group counts per stratum. ``control_share`` overrides the power calculation.
+    and the group counts per stratum. ``control_share`` overrides the power calculation. The
+    parts (:func:`campaign_strata`, :func:`assign_groups`, :func:`campaign_plan`) are what the
+    monthly run calls shard by shard and on the selected set's strata.
     """
     cfg = cfg or load_campaign_config()
-    for col in ("msisdn", "kinds", "segment", "strategy", "channel"):
-        if col not in selected.columns:
-            raise MissingColumnError(
-                f"care decisions lack column '{col}'",
-                fix="pass care_selected.parquet written by 'cxradar care assign'",
-            )
+    check_decisions(selected)
     n = len(selected)
     sizing = control_size(n, cfg)
     share = float(control_share) if control_share is not None else sizing["share"]
-    plan = selected.reset_index(drop=True).copy()
-    plan["primary_kind"] = primary_kind(plan["kinds"])
-    plan["stratum"] = (
-        plan["primary_kind"].astype(str) + "|" + plan["segment"].astype("string").fillna("").astype(str)
+    _, strata = campaign_strata(selected)
+    is_control, counts = assign_groups(strata, share, seed)
+    actions, plan = campaign_plan(
+        selected, is_control=is_control, positions=np.arange(n), campaign=campaign, assigned_at=assigned_at
     )
-    rng = np.random.default_rng(seed)
-    codes, uniques = pd.factorize(plan["stratum"], sort=True)
-    order = np.lexsort((rng.random(n), codes))
-    sizes = np.bincount(codes, minlength=len(uniques))
-    n_control = np.floor(sizes * share + rng.random(len(uniques))).astype(np.int64)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(n) - starts[codes[order]]
-    is_control = rank < n_control[codes]
-    plan["group"] = np.where(is_control, "control", "treatment")
-    plan["campaign"] = campaign
-    plan["id"] = [f"{campaign}-{i:07d}" for i in range(n)]
-    plan["assigned_at"] = pd.Timestamp(assigned_at)
-    plan["assigned_at"] = plan["assigned_at"].astype("datetime64[us]")
-    plan["delivered_at"] = pd.Series(pd.NaT, index=plan.index, dtype="datetime64[us]")
-    plan["outcome"] = pd.Series(pd.NA, index=plan.index, dtype="string")
-    if "remedy" not in plan.columns:
-        plan["remedy"] = pd.Series(pd.NA, index=plan.index, dtype="string")
-    actions = plan[CARE_ACTION_COLUMNS].copy()
-    for col in ("id", "msisdn", "campaign", "strategy", "channel", "group", "remedy"):
-        actions[col] = actions[col].astype("string")
-    counts = plan.groupby(["stratum", "group"]).size().unstack(fill_value=0)
-    report: dict[str, Any] = {
-        "campaign": campaign,
-        "assigned_at": str(pd.Timestamp(assigned_at)),
-        "seed": seed,
-        "n": n,
-        "n_treatment": int((~is_control).sum()),
-        "n_control": int(is_control.sum()),
-        "control_share": share,
-        "power_calculation": {
-            **sizing,
-            "effect_to_detect": cfg.effect_to_detect,
-            "outcome_sd": cfg.outcome_sd,
-            "alpha": cfg.alpha,
-            "target_power": cfg.power,
-            "method": "two-sample t-test, statsmodels TTestIndPower",
-        },
-        "strata": {
-            str(s): {g: int(counts.loc[s, g]) if g in counts.columns else 0 for g in ("treatment", "control")}
-            for s in counts.index
-        },
-    }
+    report = campaign_report(
+        campaign=campaign,
+        assigned_at=assigned_at,
+        seed=seed,
+        n=n,
+        share=share,
+        sizing=sizing,
+        strata=counts,
+        cfg=cfg,
+    )
     return actions, plan, report

@@ -23,11 +23,16 @@ from cxradar.errors import ConfigError, MissingColumnError
 
 __all__ = [
     "Policies",
+    "PolicyReasons",
     "PolicyResult",
+    "allocate_capacity",
     "apply_policies",
     "expected_value",
+    "finish_policies",
     "load_policies",
     "policies_from_tree",
+    "policy_reasons",
+    "reason_names",
 ]
 
 INBOUND_CHANNELS = ("hall", "hotline")  # the customer comes to them: wait-for-contact care
@@ -282,7 +287,24 @@ def _daily_capacity(per_day: int | None, per_week: int | None, days: int) -> np.
     return caps
 
 
-def apply_policies(
+@dataclass
+class PolicyReasons:
+    """What the policies decide row by row before capacity: the decisions (strategy and channel as
+    categoricals), each row's expected value, its exclusion code (0 kept, 1 do-not-disturb, 2.. the
+    fatigue windows; :func:`reason_names` names them) and whether its care is proactive."""
+
+    decided: pd.DataFrame
+    expected_value: np.ndarray
+    reason: np.ndarray
+    proactive: np.ndarray
+
+
+def reason_names(policies: Policies) -> list[str]:
+    """The exclusion codes' names: ``""`` (kept), dnd, one per fatigue window, capacity (last)."""
+    return ["", "dnd", *[f"fatigue_{d}d" for d in sorted(policies.fatigue_windows)], "capacity"]
+
+
+def policy_reasons(
     decided: pd.DataFrame,
     policies: Policies,
     *,
@@ -291,17 +313,9 @@ def apply_policies(
     contacts: pd.DataFrame | None = None,
     dnd: pd.Series | None = None,
     priority: str = "risk",
-    rules: RuleSet | None = None,
-) -> PolicyResult:
-    """Apply do-not-disturb, fatigue and capacity to rule decisions; schedule over campaign days.
-
-    Returns ``selected`` (the decisions kept, with expected_value, scheduled_day, scheduled_date,
-    allowed_hours, policy_note_en/zh) and ``left_out`` (msisdn, reason, channel, expected_value,
-    detail_en, detail_zh, fallback). With ``on_excluded: wait_for_contact`` a customer kept from
-    proactive care is moved to a pending-care flag (and listed in left_out with fallback set): its
-    strategy, channel, script and decision become those of ``rules.moved_to_wait`` (``rules``
-    defaults to the shipped rule file), keeping a targeted remedy the new channel can deliver.
-    """
+) -> PolicyReasons:
+    """Do-not-disturb and fatigue, and the expected value: each row on its own (with its own
+    customer's history and contacts), so the monthly run computes them shard by shard."""
     as_of = pd.Timestamp(as_of)
     out = decided.copy()
     for col in ("strategy", "channel"):  # categorical with every allowed value: fast compares and moves
@@ -314,19 +328,31 @@ def apply_policies(
     wait = list(STRATEGIES).index("wait_for_contact")
     proactive = np.isin(channel_code, [list(CHANNELS).index(c) for c in policies.proactive_channels])
     proactive &= strategy_code != wait
-    # reason codes: 0 kept; 1 dnd; 2.. fatigue windows; last capacity
-    windows = sorted(policies.fatigue_windows)
-    names = ["", "dnd", *[f"fatigue_{d}d" for d in windows], "capacity"]
     reason = np.zeros(len(out), dtype=np.int64)
     msisdn = out["msisdn"].astype("string")
     if dnd is not None and len(dnd):
         reason[proactive & msisdn.isin(dnd.astype("string")).to_numpy()] = 1
-    for w, days in enumerate(windows, start=2):
+    for w, days in enumerate(sorted(policies.fatigue_windows), start=2):
         counts = _fatigue_counts(msisdn, as_of, days, policies, care_history, contacts)
         reason[proactive & (reason == 0) & (counts + 1 > policies.fatigue_windows[days])] = w
-    # Capacity: within each channel, highest expected value first (then priority), over campaign days.
-    day = np.zeros(len(out), dtype=np.int64)
-    order = np.lexsort((out["priority"].to_numpy(), -ev))
+    return PolicyReasons(out, ev, reason, proactive)
+
+
+def allocate_capacity(
+    channel_code: np.ndarray,
+    reason: np.ndarray,
+    expected: np.ndarray,
+    priority: np.ndarray,
+    proactive: np.ndarray,
+    policies: Policies,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Capacity: within each channel, highest expected value first (then rule priority, then the
+    rows' order), over the campaign days. Global over the flagged set, on these narrow arrays
+    only. Returns the exclusion codes with capacity added (the last code) and each row's day."""
+    reason = np.array(reason, dtype=np.int64, copy=True)
+    capacity_code = len(reason_names(policies)) - 1
+    day = np.zeros(len(reason), dtype=np.int64)
+    order = np.lexsort((priority, -expected))
     for code, ch in enumerate(CHANNELS):
         per_day, per_week = policies.capacity.get(ch, (None, None))
         if per_day is None and per_week is None:
@@ -336,9 +362,28 @@ def apply_policies(
         d = np.searchsorted(
             np.cumsum(_daily_capacity(per_day, per_week, days)), np.arange(len(idx)), side="right"
         )
-        reason[idx[d >= days]] = len(names) - 1
+        reason[idx[d >= days]] = capacity_code
         day[idx[d < days]] = d[d < days]
+    return reason, day
+
+
+def finish_policies(
+    reasons: PolicyReasons,
+    reason: np.ndarray,
+    day: np.ndarray,
+    policies: Policies,
+    *,
+    as_of: pd.Timestamp,
+    priority: str = "risk",
+    rules: RuleSet | None = None,
+) -> PolicyResult:
+    """The rows' outcome once capacity is known (``reason`` and ``day`` from
+    :func:`allocate_capacity`): notes, the move to wait-for-contact, the schedule - row by row."""
+    as_of = pd.Timestamp(as_of)
+    out, ev = reasons.decided, reasons.expected_value
+    names = reason_names(policies)
     excluded = reason > 0
+    msisdn = out["msisdn"].astype("string")
     texts = {**REASONS, **{f"fatigue_{d}d": _fatigue_text(d, n) for d, n in policies.fatigue_windows.items()}}
     detail_en = [texts[n][0] if n else "" for n in names]
     detail_zh = [texts[n][1] if n else "" for n in names]
@@ -379,3 +424,47 @@ def apply_policies(
     ).astype("datetime64[us]")
     selected["allowed_hours"] = selected["channel"].map({c: policies.allowed_hours(c) for c in CHANNELS})
     return PolicyResult(selected=selected.reset_index(drop=True), left_out=left_out)
+
+
+def apply_policies(
+    decided: pd.DataFrame,
+    policies: Policies,
+    *,
+    as_of: pd.Timestamp,
+    care_history: pd.DataFrame | None = None,
+    contacts: pd.DataFrame | None = None,
+    dnd: pd.Series | None = None,
+    priority: str = "risk",
+    rules: RuleSet | None = None,
+) -> PolicyResult:
+    """Apply do-not-disturb, fatigue and capacity to rule decisions; schedule over campaign days.
+
+    Returns ``selected`` (the decisions kept, with expected_value, scheduled_day, scheduled_date,
+    allowed_hours, policy_note_en/zh) and ``left_out`` (msisdn, reason, channel, expected_value,
+    detail_en, detail_zh, fallback). With ``on_excluded: wait_for_contact`` a customer kept from
+    proactive care is moved to a pending-care flag (and listed in left_out with fallback set): its
+    strategy, channel, script and decision become those of ``rules.moved_to_wait`` (``rules``
+    defaults to the shipped rule file), keeping a targeted remedy the new channel can deliver.
+
+    The three parts - :func:`policy_reasons` (row by row), :func:`allocate_capacity` (global, on
+    narrow arrays) and :func:`finish_policies` (row by row) - are what the monthly run calls
+    shard by shard; this is them in one call.
+    """
+    found = policy_reasons(
+        decided,
+        policies,
+        as_of=as_of,
+        care_history=care_history,
+        contacts=contacts,
+        dnd=dnd,
+        priority=priority,
+    )
+    reason, day = allocate_capacity(
+        found.decided["channel"].cat.codes.to_numpy(),
+        found.reason,
+        found.expected_value,
+        found.decided["priority"].to_numpy(),
+        found.proactive,
+        policies,
+    )
+    return finish_policies(found, reason, day, policies, as_of=as_of, priority=priority, rules=rules)

@@ -136,9 +136,12 @@ class Engine(abc.ABC):
     # ------------------------------------------------------------------ writing
 
     @abc.abstractmethod
-    def write_parquet(self, query: str, path: Path, *, order_by: str | None = None) -> int:
+    def write_parquet(
+        self, query: str, path: Path, *, order_by: str | None = None, drop: tuple[str, ...] = ()
+    ) -> int:
         """Write the result of ``query`` to ``path`` (a Parquet file on DuckDB, a folder of parts on
-        Spark), atomically: the old file stays until the new one is complete. Returns its rows."""
+        Spark), atomically: the old file stays until the new one is complete. Returns its rows.
+        ``drop`` names columns of the query that only order the rows: they are not written."""
 
     def write_sharded(self, query: str, path: Path, *, key: str = "msisdn") -> None:
         """Write ``query`` as a Parquet dataset that shard steps can read without re-partitioning

@@ -358,7 +358,9 @@ class DuckDBEngine(Engine):
 
     # ------------------------------------------------------------------ writing
 
-    def write_parquet(self, query: str, path: Path, *, order_by: str | None = None) -> int:
+    def write_parquet(
+        self, query: str, path: Path, *, order_by: str | None = None, drop: tuple[str, ...] = ()
+    ) -> int:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -366,7 +368,11 @@ class DuckDBEngine(Engine):
         tmp = Path(name)
         order = f" ORDER BY {order_by}" if order_by else ""
         try:
-            copy = f"COPY ({self._portable(query)}{order}) TO {_sql_string(str(tmp))} (FORMAT parquet)"
+            select = self._portable(query)
+            if drop:
+                hidden = ", ".join(f'"{c}"' for c in drop)
+                select = f"SELECT * EXCLUDE ({hidden}) FROM ({select}) AS q"
+            copy = f"COPY ({select}{order}) TO {_sql_string(str(tmp))} (FORMAT parquet)"
             rows = self._on_one_thread_if_short(lambda: self.con.execute(copy).fetchone())
             set_output_mode(tmp)  # the documented output mode, not mkstemp's 0600 (cxradar.io.atomic)
             os.replace(tmp, path)

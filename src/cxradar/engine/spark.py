@@ -275,9 +275,13 @@ class SparkEngine(Engine):
                 os.replace(part, tmp / part.name)
             (tmp / "parts").rmdir()
 
-    def write_parquet(self, query: str, path: Path, *, order_by: str | None = None) -> int:
+    def write_parquet(
+        self, query: str, path: Path, *, order_by: str | None = None, drop: tuple[str, ...] = ()
+    ) -> int:
         sql = f"SELECT * FROM ({query}) AS q" + (f" ORDER BY {order_by}" if order_by else "")
         frame = self.query(sql)
+        if drop:
+            frame = frame.drop(*drop)
         self._write(frame, path)
         return int(self.spark.read.parquet(str(path)).count())
 
