@@ -137,3 +137,34 @@ def test_excel_lists_have_filters_and_a_frozen_header_and_one_file_mode(
     assert 0o666 & ~umask == OUTPUT_FILE_MODE  # what open() would give; 0644 with umask 022
     for path in (xlsx, csv):
         assert stat.S_IMODE(path.stat().st_mode) == OUTPUT_FILE_MODE  # not mkstemp's 0600
+
+
+def test_read_decisions_gives_the_decision_texts_as_categoricals(tmp_path: Path) -> None:
+    """The run writes plans through the engine as plain text; the evaluation reads them back with
+    one category per distinct sentence, not one Python string per row (1.15M rows at 5M)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from cxradar.care.io import read_decisions
+
+    path = tmp_path / "care_plan.parquet"
+    rows = 3_000
+    table = pa.table(
+        {
+            "msisdn": [f"138{i:08d}" for i in range(rows)],
+            "decision_en": ["Rule R01: call.", "Rule R09: wait."] * (rows // 2),
+            "strategy": ["proactive_outreach", None, "wait_for_contact"] * (rows // 3),
+            "outcome": pa.array([None] * rows, pa.string()),
+        }
+    )
+    pq.write_table(table, path)
+    got = read_decisions(path, columns=["msisdn", "decision_en", "strategy", "outcome", "absent"])
+    assert list(got.columns) == ["msisdn", "decision_en", "strategy", "outcome"]
+    assert isinstance(got["decision_en"].dtype, pd.CategoricalDtype)
+    assert sorted(got["decision_en"].cat.categories) == ["Rule R01: call.", "Rule R09: wait."]
+    assert not isinstance(got["msisdn"].dtype, pd.CategoricalDtype)  # keys and open fields stay text
+    assert not isinstance(got["outcome"].dtype, pd.CategoricalDtype)
+    pd.testing.assert_frame_equal(
+        got.astype(object).where(got.notna(), None),
+        table.to_pandas().astype(object).where(table.to_pandas().notna(), None),
+    )

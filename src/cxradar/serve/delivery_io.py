@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from cxradar.care.io import write_parquet
+from cxradar.care.io import read_decisions, write_parquet
 from cxradar.care.pending import sync_care_actions
 from cxradar.config import conf_path
 from cxradar.contract import load_contract
@@ -144,7 +144,7 @@ def apply_deliveries(
 def _sync(path: Path, done: pd.DataFrame, out: Path | None = None) -> int:
     """Copy delivery time and outcome into a care_actions-shaped file (written to ``out``, default
     ``path``); returns the rows changed."""
-    table = pd.read_parquet(path)
+    table = read_decisions(path)
     hit = table["id"].isin(done["care_id"])
     if "outcome" in table.columns:  # the evaluation's verdict 'resolved' is never undone
         hit &= table["outcome"].astype("string").fillna("") != "resolved"

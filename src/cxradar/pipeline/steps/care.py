@@ -20,7 +20,7 @@ from cxradar.campaigns.design import CARE_ACTION_COLUMNS
 from cxradar.campaigns.evaluate import evaluate_campaign, mark_resolved
 from cxradar.campaigns.outcomes import outcomes_from_tables, simulated_outcomes
 from cxradar.campaigns.step import _simulated_delivery, _uplift_check
-from cxradar.care.io import read_table
+from cxradar.care.io import read_decisions, read_table
 from cxradar.care.pending import deliver_from_contacts, expire_pending, sync_care_actions
 from cxradar.engine.files import atomic_write_text
 from cxradar.engine.params import timestamp_literal
@@ -89,7 +89,7 @@ def evaluate_campaign_step(ctx: RunContext) -> dict[str, Any]:
     seed = int(config.get("seed", 0))
     plan_path = ctx.layout.current(f"{folder}/care_plan.parquet")
     names = pq.read_schema(plan_path).names
-    plan = pd.read_parquet(plan_path, columns=[c for c in names if c not in REASON_COLUMNS])
+    plan = read_decisions(plan_path, columns=[c for c in names if c not in REASON_COLUMNS])
     reasons = pq.read_table(plan_path, columns=["msisdn", *(c for c in REASON_COLUMNS if c in names)])
     who = _for(ctx, "campaign_plan_ids", plan["msisdn"])
     surveys = engine.fetch(
