@@ -33,7 +33,7 @@ from cxradar.campaigns.config import CampaignConfig, load_campaign_config
 from cxradar.campaigns.design import CARE_ACTION_COLUMNS, design_campaign
 from cxradar.campaigns.evaluate import evaluate_campaign, mark_resolved
 from cxradar.campaigns.outcomes import outcomes_from_tables, simulated_outcomes
-from cxradar.campaigns.uplift import XLearner, qini_coefficient, uplift_features
+from cxradar.campaigns.uplift import XLearner, fit_campaign_uplift, qini_coefficient, uplift_features
 from cxradar.care.assign import assign_care, flagged_customers
 from cxradar.care.io import read_dnd, read_table, write_json, write_parquet
 from cxradar.care.pending import deliver_from_contacts, expire_pending, make_pending, sync_care_actions
@@ -110,10 +110,7 @@ def _uplift_scorer(run_dir: Path, month: str, seed: int) -> Any:
     plan_path, outcome_path = prev / "care_plan.parquet", prev / "care_outcomes.parquet"
     if not (plan_path.exists() and outcome_path.exists()):
         return None
-    plan = pd.read_parquet(plan_path)
-    outcomes = pd.read_parquet(outcome_path)
-    df = plan.merge(outcomes[["msisdn", "post"]], on="msisdn", how="inner").dropna(subset=["post"])
-    model = XLearner(random_state=seed).fit(uplift_features(df), df["post"], df["group"].eq("treatment"))
+    model = fit_campaign_uplift(pd.read_parquet(plan_path), pd.read_parquet(outcome_path), seed)
     return lambda table: model.predict(uplift_features(table))
 
 

@@ -29,6 +29,7 @@ __all__ = [
     "TLearner",
     "XLearner",
     "auuc",
+    "fit_campaign_uplift",
     "qini_coefficient",
     "qini_curve",
     "uplift_features",
@@ -176,6 +177,13 @@ class XLearner(_Base):
         tau0 = np.asarray(self.tau_control_.predict(df), dtype=float)
         tau1 = np.asarray(self.tau_treatment_.predict(df), dtype=float)
         return g * tau0 + (1 - g) * tau1
+
+
+def fit_campaign_uplift(plan: pd.DataFrame, outcomes: pd.DataFrame, seed: int) -> XLearner:
+    """An X-learner of the care effect, fitted on an evaluated campaign: its plan (``group``)
+    joined by msisdn to the outcomes' ``post`` satisfaction (customers without one left out)."""
+    df = plan.merge(outcomes[["msisdn", "post"]], on="msisdn", how="inner").dropna(subset=["post"])
+    return XLearner(random_state=seed).fit(uplift_features(df), df["post"], df["group"].eq("treatment"))
 
 
 def qini_curve(y: Any, treatment: Any, score: Any) -> pd.DataFrame:

@@ -22,21 +22,18 @@ from cxradar.campaigns.outcomes import outcomes_from_tables, simulated_outcomes
 from cxradar.campaigns.step import _simulated_delivery, _uplift_check
 from cxradar.care.io import read_decisions, read_table
 from cxradar.care.pending import deliver_from_contacts, expire_pending, sync_care_actions
-from cxradar.engine.files import atomic_write_text
 from cxradar.engine.params import timestamp_literal
 from cxradar.frames import first_positions
 from cxradar.months import month_shift, month_start
 from cxradar.pipeline.context import RunContext
-from cxradar.pipeline.report import json_safe
-from cxradar.pipeline.steps.care_assign import REASON_COLUMNS, assign_care_step, write_consolidated_actions
+from cxradar.pipeline.steps.care_assign import (
+    REASON_COLUMNS,
+    assign_care_step,
+    write_consolidated_actions,
+    write_json,
+)
 
 __all__ = ["assign_care_step", "evaluate_campaign_step"]
-
-
-def _write_json(obj: Any, path: Path) -> None:
-    import json
-
-    atomic_write_text(json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=str), path)
 
 
 def _write(ctx: RunContext, frame: pd.DataFrame | pa.Table, relative: str) -> None:
@@ -132,7 +129,7 @@ def evaluate_campaign_step(ctx: RunContext) -> dict[str, Any]:
     _write(ctx, outcomes, f"{folder}/care_outcomes.parquet")
     _write(ctx, _with_reasons(resolved, reasons), f"{folder}/care_plan.parquet")
     _write(ctx, resolved[CARE_ACTION_COLUMNS], f"{folder}/care_actions.parquet")
-    _write_json(report, ctx.output(f"{folder}/campaign_evaluation.json"))
+    write_json(report, ctx.output(f"{folder}/campaign_evaluation.json"))
     write_consolidated_actions(ctx)
     ctx.sections["campaign_evaluation"] = report
     return {"rows_in": len(plan), "rows_out": len(resolved)}

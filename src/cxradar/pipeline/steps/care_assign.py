@@ -46,9 +46,9 @@ from cxradar.campaigns.design import (
     campaign_strata,
     control_size,
 )
-from cxradar.campaigns.uplift import XLearner, uplift_features
+from cxradar.campaigns.uplift import UPLIFT_FEATURES, fit_campaign_uplift, uplift_features
 from cxradar.care.assign import _with_plans, flagged_customers
-from cxradar.care.io import read_dnd
+from cxradar.care.io import read_decisions, read_dnd
 from cxradar.care.pending import PENDING_COLUMNS, make_pending
 from cxradar.care.plans import PLAN_COLUMNS, PlanCatalogue
 from cxradar.care.policies import (
@@ -62,13 +62,19 @@ from cxradar.care.rules import RuleSet, apply_rules
 from cxradar.contract.parse import quote_ident
 from cxradar.engine.base import Engine, ShardInput, ShardStep
 from cxradar.engine.files import atomic_write_text
-from cxradar.engine.params import timestamp_literal
+from cxradar.engine.params import month_start_literal, timestamp_literal
 from cxradar.frames import first_positions
 from cxradar.months import month_shift, month_start
 from cxradar.pipeline.context import RunContext
 from cxradar.pipeline.report import json_safe
 
-__all__ = ["REASON_COLUMNS", "assign_care_step", "care_history_files"]
+__all__ = [
+    "REASON_COLUMNS",
+    "assign_care_step",
+    "care_history_files",
+    "write_consolidated_actions",
+    "write_json",
+]
 
 REASON_COLUMNS = ("reasons_en", "reasons_zh")
 _HISTORY_COLUMNS = ("msisdn", "assigned_at", "delivered_at", "channel", "strategy", "group")
@@ -94,15 +100,6 @@ _NARROW = pa.schema(
         ("stratum", pa.string()),
     ]
 )
-_ALLOCATION = pa.schema(
-    [
-        ("msisdn", pa.string()),
-        ("reason", pa.int64()),
-        ("day", pa.int64()),
-        ("control", pa.bool_()),
-        ("position", pa.int64()),
-    ]
-)
 _LEFT_OUT = pa.schema(
     [
         ("msisdn", pa.string()),
@@ -117,12 +114,18 @@ _LEFT_OUT = pa.schema(
     ]
 )
 _TIMESTAMP = pa.timestamp("us")
+
+
+def _by_id(column: str) -> str:
+    """ORDER BY terms putting care ids ("<campaign>-<position, 7 digits or more>") in position order."""
+    return f"LENGTH({column}), {column}"
+
+
 _PENDING = pa.schema(
     [
         (c, _TIMESTAMP if c in ("created_at", "expires_at", "delivered_at") else pa.string())
         for c in PENDING_COLUMNS
     ]
-    + [("position", pa.int64())]
 )
 # the columns the rules, the policies, the plan advice and the campaign add, with their types
 _DECISION_FIELDS = [
@@ -226,12 +229,12 @@ def _decisions(
         frames["subscribers"],
         values.set_index(values["msisdn"].astype(str))["value"],
     )
-    flagged = flagged.drop(columns=[c for c in REASON_COLUMNS if c in flagged.columns])
-    if uplift_model is not None:
-        flagged["uplift"] = uplift_model.predict(uplift_features(apply_rules(flagged, rules)))
+    decided = apply_rules(flagged.drop(columns=[c for c in REASON_COLUMNS if c in flagged.columns]), rules)
+    if uplift_model is not None:  # predicted from the decisions; the plan schema places it before them
+        decided["uplift"] = uplift_model.predict(uplift_features(decided))
     dnd = frames["dnd"]["msisdn"].astype("string")
     return policy_reasons(
-        apply_rules(flagged, rules),
+        decided,
         policies,
         as_of=as_of,
         care_history=_frame_or_none(frames["history"]),
@@ -296,7 +299,7 @@ def _finish_shard(
     left_out["flag_order"] = flag_order[reason > 0]
     selected = _with_plans(result.selected, plans)
     kept = allocation.iloc[_rows_of(allocation, selected["msisdn"])]
-    actions, plan = campaign_plan(
+    _, plan = campaign_plan(
         selected,
         is_control=kept["control"].to_numpy(dtype=bool),
         positions=kept["position"].to_numpy(dtype="int64"),
@@ -306,11 +309,7 @@ def _finish_shard(
     for name in schema.names:  # a shard without pool (or potential) rows lacks the other list's columns
         if name not in plan.columns:
             plan[name] = None
-    pending = make_pending(plan, expiry_days)
-    pending["position"] = kept["position"].to_numpy(dtype="int64")[
-        (actions["strategy"].eq("wait_for_contact") & actions["group"].eq("treatment")).to_numpy(dtype=bool)
-    ]
-    return {"plan": plan, "left_out": left_out, "pending": pending}
+    return {"plan": plan, "left_out": left_out, "pending": make_pending(plan, expiry_days)}
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -330,17 +329,27 @@ def care_history_files(ctx: RunContext, exclude_month: str) -> list[Path]:
     return found
 
 
+def _care_actions_union(
+    ctx: RunContext, columns: tuple[str, ...] | list[str], *, exclude_month: str
+) -> list[str]:
+    """SELECTs of ``columns`` from each care_actions file of the run's campaigns but
+    ``exclude_month``'s (:func:`care_history_files`), each file registered with the engine."""
+    select = ", ".join(quote_ident(c) for c in columns)
+    parts = []
+    for k, path in enumerate(care_history_files(ctx, exclude_month)):
+        ctx.engine.register_parquet(f"care_actions_of_run_{k}", path)
+        parts.append(f"SELECT {select} FROM care_actions_of_run_{k}")
+    return parts
+
+
 def _history_view(ctx: RunContext, name: str, since: pd.Timestamp) -> None:
     """``name``: the care history fatigue counts (the care_actions table and the run's own
     campaigns), the columns it reads, since ``since``, of the flagged customers only."""
-    engine = ctx.engine
     columns = ", ".join(quote_ident(c) for c in _HISTORY_COLUMNS)
     parts = [f"SELECT {columns} FROM care_actions"]
-    for k, path in enumerate(care_history_files(ctx, ctx.month)):
-        engine.register_parquet(f"care_history_{k}", path)
-        parts.append(f"SELECT {columns} FROM care_history_{k}")
+    parts += _care_actions_union(ctx, _HISTORY_COLUMNS, exclude_month=ctx.month)
     union = " UNION ALL ".join(parts)
-    engine.create_view(
+    ctx.engine.create_view(
         name,
         f"SELECT * FROM ({union}) AS h WHERE COALESCE(h.delivered_at, h.assigned_at) > {timestamp_literal(since)} "
         "AND h.msisdn IN (SELECT msisdn FROM care_flagged_ids)",
@@ -352,10 +361,10 @@ def _uplift_model(ctx: RunContext, seed: int) -> Any:
     plan_rel, outcome_rel = f"care/{prev}/care_plan.parquet", f"care/{prev}/care_outcomes.parquet"
     if not (ctx.layout.exists(plan_rel) and ctx.layout.exists(outcome_rel)):
         return None
-    plan = pd.read_parquet(ctx.layout.current(plan_rel))
-    outcomes = pd.read_parquet(ctx.layout.current(outcome_rel))
-    df = plan.merge(outcomes[["msisdn", "post"]], on="msisdn", how="inner").dropna(subset=["post"])
-    return XLearner(random_state=seed).fit(uplift_features(df), df["post"], df["group"].eq("treatment"))
+    plan = read_decisions(
+        ctx.layout.current(plan_rel), columns=[*UPLIFT_FEATURES, "kinds", "msisdn", "group"]
+    )
+    return fit_campaign_uplift(plan, pd.read_parquet(ctx.layout.current(outcome_rel)), seed)
 
 
 def _inputs(
@@ -384,11 +393,10 @@ def _inputs(
         "SELECT msisdn, segment, contact_complete, plan FROM subscribers "
         "WHERE msisdn IN (SELECT msisdn FROM care_flagged_ids)",
     )
-    since, upto = month_start(month, -3), month_start(month)
     engine.create_view(
         "care_in_values",
-        f"SELECT msisdn, AVG(spend) AS value FROM usage_monthly WHERE month > DATE '{since:%Y-%m-%d}' "
-        f"AND month <= DATE '{upto:%Y-%m-%d}' AND msisdn IN (SELECT msisdn FROM care_flagged_ids) "
+        f"SELECT msisdn, AVG(spend) AS value FROM usage_monthly WHERE month > {month_start_literal(month, -3)} "
+        f"AND month <= {month_start_literal(month)} AND msisdn IN (SELECT msisdn FROM care_flagged_ids) "
         "GROUP BY msisdn",
     )
     window = as_of - pd.Timedelta(days=max(policies.fatigue_windows))
@@ -477,23 +485,20 @@ def _select_with_reasons(schema: pa.Schema, leave_out: tuple[str, ...] = ()) -> 
     )
 
 
-def _write_json(obj: Any, path: Path) -> None:
+def write_json(obj: Any, path: Path) -> None:
+    """``obj`` as JSON (made JSON-safe: NaN -> null, numpy scalars -> numbers) written atomically."""
     atomic_write_text(json.dumps(json_safe(obj), ensure_ascii=False, indent=2, default=str), path)
 
 
 def write_consolidated_actions(ctx: RunContext) -> None:
     """RUN_DIR/care_actions.parquet: every campaign's care_actions of the run, by campaign and id."""
-    files = care_history_files(ctx, exclude_month="")
-    if not files:
-        return
-    columns = ", ".join(quote_ident(c) for c in CARE_ACTION_COLUMNS)
-    parts = []
-    for k, path in enumerate(files):
-        ctx.engine.register_parquet(f"care_consolidated_{k}", path)
-        parts.append(f"SELECT {columns} FROM care_consolidated_{k}")
-    ctx.engine.write_parquet(
-        " UNION ALL ".join(parts), ctx.output("care_actions.parquet"), order_by="campaign, LENGTH(id), id"
-    )
+    parts = _care_actions_union(ctx, CARE_ACTION_COLUMNS, exclude_month="")
+    if parts:
+        ctx.engine.write_parquet(
+            " UNION ALL ".join(parts),
+            ctx.output("care_actions.parquet"),
+            order_by=f"campaign, {_by_id('id')}",
+        )
 
 
 def assign_care_step(ctx: RunContext) -> dict[str, Any]:
@@ -592,8 +597,7 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
     n_pending = engine.write_parquet(
         "SELECT * FROM care_finish_pending",
         ctx.output(f"{out}/pending_care.parquet"),
-        order_by="position",
-        drop=("position",),
+        order_by=_by_id("care_id"),
     )
     design = campaign_report(
         campaign=campaign,
@@ -606,14 +610,14 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
         cfg=ctx.settings.campaign,
     )
     design["pending"] = n_pending
-    _write_json(design, ctx.output(f"{out}/campaign_design.json"))
+    write_json(design, ctx.output(f"{out}/campaign_design.json"))
     write_consolidated_actions(ctx)
     summary = _summary(engine, policies, as_of=as_of, priority=priority)
     summary.update({"month": month, "note": note})
     summary.update(
         {k: design[k] for k in ("campaign", "n_treatment", "n_control", "control_share", "pending")}
     )
-    _write_json(summary, ctx.output(f"{out}/care_summary.json"))
+    write_json(summary, ctx.output(f"{out}/care_summary.json"))
     ctx.sections["care"] = summary
     return {"rows_in": summary["flagged"], "rows_out": summary["selected"]}
 
