@@ -122,6 +122,36 @@ def test_rerun_is_identical_and_order_is_enforced(
 
 
 @pytest.mark.slow
+def test_uplift_priority_set_in_the_run_config(
+    simulated: Path, two_months: tuple[Path, dict, dict], tmp_path: Path
+) -> None:
+    """``care.policies.priority: uplift`` in the run file reaches the run's care step: the first
+    month has no evaluated campaign and falls back to risk (the same choice as the default run),
+    the second ranks by the uplift learnt from the first month's evaluated campaign."""
+    default_dir, _, _ = two_months
+    config = tmp_path / "run.yaml"
+    config.write_text("care:\n  policies:\n    priority: uplift\n", encoding="utf-8")
+    run_dir = tmp_path / "run"
+    for month in ("2026-09", "2026-10"):
+        run_month(simulated, month, run_dir, config=config)
+    first, second = (
+        json.loads((run_dir / "care" / m / "care_summary.json").read_text(encoding="utf-8"))
+        for m in ("2026-09", "2026-10")
+    )
+    assert first["priority"] == "risk" and "no evaluated campaign" in first["note"]
+    assert second["priority"] == "uplift" and second["note"] == ""
+
+    def expected(folder: Path, month: str) -> pd.Series:
+        selected = pd.read_parquet(folder / "care" / month / "care_selected.parquet")
+        return selected.set_index("msisdn")["expected_value"].sort_index()
+
+    pd.testing.assert_series_equal(expected(run_dir, "2026-09"), expected(default_dir, "2026-09"))
+    by_uplift, by_risk = expected(run_dir, "2026-10"), expected(default_dir, "2026-10")
+    assert by_uplift.index.equals(by_risk.index)  # the same customers, valued another way
+    assert (by_uplift - by_risk).abs().max() > 0.01
+
+
+@pytest.mark.slow
 def test_evaluation_against_truth(simulated: Path, two_months: tuple[Path, dict, dict]) -> None:
     run_dir, _, _ = two_months
     result = evaluate_run(run_dir, simulated / "truth")

@@ -156,7 +156,7 @@ def assign_month(
     if contacts is not None:
         contacts = contacts.loc[contacts["channel"].isin(policies.count_contact_channels)]
     dnd_path = config.get("dnd") or policies.do_not_disturb
-    priority = str(config.get("priority", "risk"))
+    priority = str(config.get("priority") or policies.priority)
     note = ""
     if priority == "uplift":
         scorer = _uplift_scorer(run_dir, month, seed)
@@ -215,7 +215,7 @@ def care_step(
     """Assign care for the month's flagged customers and design the campaign; write RUN_DIR/care/MONTH.
 
     ``config`` keys (all optional): rules, policies, campaign (paths or loaded settings), dnd (path), priority
-    ('risk' | 'uplift'; uplift needs last month's evaluated campaign, else risk is used), seed,
+    ('risk' | 'uplift', default the policies' ``priority``; uplift needs last month's evaluated campaign, else risk is used), seed,
     control_share (overrides the power calculation).
     """
     summary = assign_month(run_dir, data_dir, month, config)

@@ -60,6 +60,7 @@ class Policies:
     count_contact_channels: tuple[str, ...]
     do_not_disturb: Path | None
     on_excluded: str
+    priority: str  # risk | uplift: what capacity ranks by (expected_value)
     quiet_hours: dict[str, tuple[time, time]]  # channel -> (start, end); channels not named have none
     capacity: dict[str, tuple[int | None, int | None]]
     campaign_days: int
@@ -190,6 +191,7 @@ def policies_from_tree(data: Tree, source: Path | None = None) -> Policies:
         ),
         do_not_disturb=dnd_path,
         on_excluded=on_excluded,
+        priority=value(data, "priority", str, choices=("risk", "uplift"), fix=_DOC),
         quiet_hours=quiet,
         capacity=capacity,
         campaign_days=int(_count(data, "campaign_days") or 1),

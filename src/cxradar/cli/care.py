@@ -67,9 +67,8 @@ def care() -> None:
 @click.option(
     "--priority",
     type=click.Choice(["risk", "uplift"]),
-    default="risk",
-    show_default=True,
-    help="Choose under capacity by risk x value x expected effect, or by predicted uplift x value.",
+    help="Choose under capacity by risk x value x expected effect, or by predicted uplift x value "
+    "[default: the policies file's priority, risk as shipped].",
 )
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for the uplift model.")
 def assign(
@@ -80,7 +79,7 @@ def assign(
     policies: Path | None,
     plans: Path | None,
     dnd: Path | None,
-    priority: str,
+    priority: str | None,
     seed: int,
 ) -> None:
     """Decide strategy, channel and script for every flagged customer, then apply the policies.

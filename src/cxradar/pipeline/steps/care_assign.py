@@ -508,7 +508,7 @@ def assign_care_step(ctx: RunContext) -> dict[str, Any]:
     seed = int(config.get("seed", 0))
     as_of = month_start(month, 1) + pd.Timedelta(hours=9)
     dnd_path = config.get("dnd") or policies.do_not_disturb
-    priority, note = str(config.get("priority", "risk")), ""
+    priority, note = str(config.get("priority") or policies.priority), ""
     model = None
     if priority == "uplift":
         model = _uplift_model(ctx, seed)
