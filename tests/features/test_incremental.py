@@ -160,16 +160,18 @@ def test_a_run_gives_duckdb_memory_for_its_size_and_cuts_the_window_beyond_it(tm
     from cxradar.engine.duckdb import DuckDBEngine
     from cxradar.features.months import window_chunks, window_memory_limit
 
-    # hand-computed: 1,600 bytes a subscriber, within 2 GB .. 8 GB
+    # hand-computed: 3,200 bytes a subscriber, within 2 GB .. 8 GB
     assert window_memory_limit(None) == "2000MB"
-    assert window_memory_limit(1_000_000) == "2000MB"  # 1.6 GB: the floor
-    assert window_memory_limit(2_500_000) == "4000MB"
+    assert window_memory_limit(500_000) == "2000MB"  # 1.6 GB: the floor
+    assert window_memory_limit(1_000_000) == "3200MB"
+    assert window_memory_limit(2_000_000) == "6400MB"
     assert window_memory_limit(5_000_000) == "8000MB"
     assert window_memory_limit(20_000_000) == "8000MB"  # the cap
     engine = DuckDBEngine(tmp_path / "e", shards=64, memory_limit=window_memory_limit(20_000_000))
     try:
-        assert window_chunks(engine, 5_000_000) == 1
-        assert window_chunks(engine, 20_000_000) == 4  # 8e9 / 1,600 = 5M subscribers a piece
+        assert window_chunks(engine, 2_500_000) == 1
+        assert window_chunks(engine, 5_000_000) == 2  # 8e9 / 3,200 = 2.5M subscribers a piece
+        assert window_chunks(engine, 20_000_000) == 8
         assert window_chunks(engine, 10**9) == 64  # never more pieces than shards
     finally:
         engine.close()

@@ -22,7 +22,9 @@ from cxradar.churn.config import ChurnConfig
 from cxradar.frames import is_in, rows_for
 from cxradar.months import month_bounds
 
-__all__ = ["EXCLUSION_LABELS", "Exclusions", "apply_exclusions"]
+__all__ = ["EXCLUSION_LABELS", "USAGE_COLUMNS", "Exclusions", "apply_exclusions"]
+
+USAGE_COLUMNS = ("arrears_suspensions",)  # what the rules read of the as-of month's usage_monthly rows
 
 EXCLUSION_LABELS: dict[str, tuple[str, str]] = {
     "left_already": ("left during the as-of month", "当月已离网"),

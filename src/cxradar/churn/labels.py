@@ -21,7 +21,17 @@ from cxradar.errors import DataError
 from cxradar.frames import is_in, rows_for
 from cxradar.months import month_bounds, month_shift
 
-__all__ = ["label_churn", "last_observed_month", "passive_churn_in_window", "window_bounds"]
+__all__ = [
+    "SUBSCRIBER_COLUMNS",
+    "label_churn",
+    "label_usage",
+    "last_observed_month",
+    "passive_churn_in_window",
+    "window_bounds",
+]
+
+# what the labels (and passive_churn_in_window) read of subscribers
+SUBSCRIBER_COLUMNS = ("msisdn", "status", "status_date", "churn_type", "churn_reason")
 
 
 def window_bounds(month: str, horizon: int) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -34,6 +44,17 @@ def last_observed_month(usage: pd.DataFrame) -> str:
     if usage.empty:
         raise DataError("usage_monthly is empty: no month is observed", fix="load the usage_monthly table")
     return pd.Timestamp(pd.to_datetime(usage["month"]).max()).strftime("%Y-%m")
+
+
+def label_usage(definition: Definition, month: str, horizon: int) -> tuple[str, str, tuple[str, ...]] | None:
+    """What :func:`label_churn` reads of usage_monthly for as-of ``month``: the first and last month
+    and the columns besides msisdn and month - None for a status definition, which reads none."""
+    if definition.kind == "brand_downgrade":
+        return month, month_shift(month, horizon), ("brand",)
+    if definition.kind == "arpu_drop":
+        base_n = int(definition.params.get("baseline_months", 3))
+        return month_shift(month, -(base_n - 1)), month_shift(month, horizon), ("spend",)
+    return None
 
 
 def _status_label(

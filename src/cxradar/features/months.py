@@ -62,10 +62,12 @@ __all__ = [
     "window_memory_limit",
 ]
 
-# What one subscriber's window rows hold in DuckDB's hash tables, about (``window_chunks``,
-# ``window_memory_limit``): at 5M subscribers, the one-piece window ran in 52 s with an 8 GB
-# limit (6.8 GiB resident) against 394 s, spilling, with 2 GB.
-WINDOW_BYTES_PER_SUBSCRIBER = 1600
+# What one subscriber's window rows reserve of DuckDB's memory limit, about (``window_chunks``,
+# ``window_memory_limit``): below it the window's hash joins spill. At 1M subscribers the
+# one-piece window took 11.4 s under 2 GB (2.0 GB of buffers + 1.07 GB spilled) and 5.2-5.9 s
+# under 3-4 GB; at 5M, under 8 GB, one piece took 30-37 s at 8.3 GB resident and two pieces
+# (2.5M subscribers each) 32 s at 4.2 GB (docs/performance.md, "The feature window's memory").
+WINDOW_BYTES_PER_SUBSCRIBER = 3200
 # the limit a run gives DuckDB (window_memory_limit): never below 2 GB, never above 8 GB
 MEMORY_LIMIT_RANGE = (2 * 10**9, 8 * 10**9)
 
@@ -245,7 +247,7 @@ def window_chunks(engine: Engine, subscribers: int | None = None) -> int:
 def window_memory_limit(subscribers: int | None) -> str:
     """DuckDB's memory limit for a run over ``subscribers``: enough for the feature window in one
     piece, within :data:`MEMORY_LIMIT_RANGE` (2 GB when the count is unknown). Above 8 GB' worth
-    (5M subscribers) the window is computed in pieces instead (:func:`window_chunks`)."""
+    (2.5M subscribers) the window is computed in pieces instead (:func:`window_chunks`)."""
     low, high = MEMORY_LIMIT_RANGE
     wanted = (subscribers or 0) * WINDOW_BYTES_PER_SUBSCRIBER
     return f"{max(low, min(high, wanted)) // 10**6}MB"

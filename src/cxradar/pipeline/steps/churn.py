@@ -44,6 +44,7 @@ from cxradar.pipeline.steps.churn_table import (
     EXCLUDED_SCHEMA,
     SAMPLE_KEYS,
     build_training_rows,
+    churn_inputs,
     churn_signal_months,
     exposure_by_month,
     keyed_uniform,
@@ -188,13 +189,11 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     )
     schema = rows_schema(ctx, month, with_signals)
     p = ctx.config.potential
-    engine.create_view("churn_in_subscribers", "SELECT * FROM subscribers")
-    engine.create_view(
-        "churn_in_usage",
-        f"SELECT * FROM usage_monthly WHERE month >= {month_start_literal(months[0], -5)} AND month < {month_start_literal(months[-1], cfg.horizon_months + 1)}",
-    )
+    churn_inputs(engine, cfg, months, observed)
     if with_signals:
-        exposure_by_month(engine, months, p)
+        # the run month's matches are the potential step's (same SQL and settings, ctx.config.potential)
+        done = {month: "potential_in_exposure"} if engine.has("potential_in_exposure") else {}
+        exposure_by_month(engine, months, p, done)
     inputs = {f"features_{m}": ShardInput(ctx.features[m]) for m in months}
     inputs.update(
         {

@@ -11,12 +11,12 @@ import pandas as pd
 import pyarrow as pa
 
 from cxradar.churn.config import ChurnConfig
-from cxradar.churn.exclusions import apply_exclusions
+from cxradar.churn.exclusions import USAGE_COLUMNS, apply_exclusions
 from cxradar.churn.label_sql import churners_sql
-from cxradar.churn.labels import label_churn, passive_churn_in_window
+from cxradar.churn.labels import SUBSCRIBER_COLUMNS, label_churn, label_usage, passive_churn_in_window
 from cxradar.churn.step import plan_months
 from cxradar.engine.base import Engine
-from cxradar.engine.params import month_params
+from cxradar.engine.params import month_params, month_start_literal
 from cxradar.engine.sqlmodel import render
 from cxradar.errors import ModelError
 from cxradar.features.exposure import build_incident_exposure
@@ -32,6 +32,7 @@ __all__ = [
     "EXCLUDED_SCHEMA",
     "SAMPLE_KEYS",
     "build_training_rows",
+    "churn_inputs",
     "churn_signal_months",
     "exposure_by_month",
     "keyed_hash_sql",
@@ -87,6 +88,32 @@ def churn_signal_months(config: ChurnConfig, month: str) -> list[str]:
 
 
 # ---------------------------------------------------------------------------- the churn table
+
+
+def churn_inputs(engine: Engine, config: ChurnConfig, months: list[str], observed: dict[str, bool]) -> None:
+    """Views ``churn_in_subscribers`` and ``churn_in_usage``: only the columns and months that
+    :func:`rows_shard` reads - the exclusions read each as-of month's usage rows, the labels of an
+    observed month what :func:`~cxradar.churn.labels.label_usage` says (nothing for a status
+    definition) - so the shards do not carry usage_monthly's other columns and months (at 1M:
+    5 of 19 columns and 4 of 6 months for the shipped definition)."""
+    have = set(engine.columns("subscribers"))
+    engine.create_view(
+        "churn_in_subscribers",
+        f"SELECT {', '.join(c for c in SUBSCRIBER_COLUMNS if c in have)} FROM subscribers",
+    )
+    wanted = {"msisdn", "month", *USAGE_COLUMNS}
+    spans = [(m, m) for m in months]
+    for m in months:
+        need = label_usage(config.main, m, config.horizon_months) if observed[m] else None
+        if need is not None:
+            spans.append((need[0], need[1]))
+            wanted |= set(need[2])
+    columns = [c for c in engine.columns("usage_monthly") if c in wanted]
+    where = " OR ".join(
+        f"(month >= {month_start_literal(first)} AND month < {month_start_literal(last, 1)})"
+        for first, last in sorted(set(spans))
+    )
+    engine.create_view("churn_in_usage", f"SELECT {', '.join(columns)} FROM usage_monthly WHERE {where}")
 
 
 def rows_shard(
@@ -284,17 +311,22 @@ def build_training_rows(
     return frame, info
 
 
-def exposure_by_month(engine: Engine, months: list[str], potential: PotentialConfig) -> None:
+def exposure_by_month(
+    engine: Engine, months: list[str], potential: PotentialConfig, built: dict[str, str] | None = None
+) -> None:
     """Relation ``churn_in_exposure`` (month, msisdn, exposure): each as-of month's total incident
-    exposure, by the identification step's SQL (``incident_exposure.sql``). The per-month match
-    tables (one row per subscriber x incident) are dropped once summed."""
+    exposure, by the identification step's SQL (``incident_exposure.sql``). ``built`` names the
+    match tables some months already have (the potential step's, of the run's month, with the same
+    settings); the others are built here and dropped once summed."""
     parts, names = [], []
+    built = built or {}
     try:
         for month in months:
-            name = build_incident_exposure(
+            name = built.get(month) or build_incident_exposure(
                 engine, month, potential, name="churn_exposure_" + month.replace("-", "_")
             )
-            names.append(name)
+            if month not in built:
+                names.append(name)
             parts.append(
                 f"SELECT '{month}' AS month, msisdn, SUM(exposure) AS exposure FROM {name} GROUP BY msisdn"
             )
