@@ -95,6 +95,27 @@ def test_the_churn_model_is_fitted_on_the_bounded_sample(one_shard: Path) -> Non
     assert 0.6 * lines < represented <= 1.05 * lines
 
 
+def test_churners_beyond_their_share_of_the_cap_are_sampled_too(operator: Path, tmp_path: Path) -> None:
+    """A cap below the training months' churners (as at 5M subscribers, 577,015 churners for a
+    300,000 cap): both classes are drawn at their own rates and fill half the cap each, and the
+    weights still stand for the lines."""
+    config = tmp_path / "run.yaml"
+    config.write_text("churn:\n  training:\n    max_train_rows: 400\n", encoding="utf-8")
+    run_month(
+        operator, MONTHS[0], tmp_path / "run", shards=1, config=config, skip=("survey", "care", "cards")
+    )
+    report = json.loads((tmp_path / "run" / "churn" / "churn_report.json").read_text(encoding="utf-8"))
+    sampling = report["model"]["sampling"]
+    assert sampling["churners_sql"] > 200  # more churners than their half of the cap
+    assert sampling["churner_rate"] == pytest.approx(200 / sampling["churners_sql"], rel=1e-12)
+    assert 0 < sampling["non_churner_rate"] < sampling["churner_rate"] < 1
+    assert 400 - 80 <= sampling["sample_lines"] <= 400 + 80  # the cap, within the draw's spread
+    churners, fitted = sampling["churners"], sampling["rows_fitted"]
+    assert 0.3 * fitted < churners < 0.7 * fitted  # both classes, about half each
+    represented, lines = report["model"]["n_represented"], sampling["lines"]
+    assert 0.6 * lines < represented <= 1.2 * lines
+
+
 def _close(a: object, b: object, where: str) -> None:
     """JSON values equal, numbers within 1e-9 (relative): last-bit float noise is not a difference."""
     if isinstance(a, dict) and isinstance(b, dict):

@@ -101,6 +101,8 @@ def churn_from_tree(data: Tree) -> ChurnConfig:
     value(training, "kinds", list[str], fix=_FIX)
     for key in ("satisfaction_signals", "validate_in_step"):
         value(training, key, bool, fix=_FIX)
+    value(training, "max_train_rows", int, low=1, fix=_FIX)
+    value(training, "max_churner_share", float, low=0.01, high=1, fix=_FIX)
     scoring = section(data, "scoring")
     value(scoring, "list_share", float, low=0, high=1, fix=_FIX)
     value(scoring, "top_factors", int, low=0, fix=_FIX)

@@ -1,7 +1,7 @@
 """The churners of an as-of month as SQL: which lines a churn definition labels 1.
 
-The bounded training sample (``training.max_train_rows``, docs/churn.md) keeps every churner and
-a keyed share of the other lines, and is drawn *before* the features are built, so that the
+The bounded training sample (``training.max_train_rows``, docs/churn.md) keeps a keyed share of
+the churners (all of them when they fit) and of the other lines, and is drawn *before* the features are built, so that the
 training months' features are computed for the sample only. That needs the churners in SQL,
 over the contract tables, on either engine. :mod:`cxradar.churn.labels` stays the definition: the
 sample's rows are labelled there, and this SQL only has to find a superset of its churners

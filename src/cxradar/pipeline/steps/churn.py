@@ -5,8 +5,9 @@
   probability, incident exposure), the exclusions and - where the window is observed - the label;
   :mod:`cxradar.churn` code as it is, on each shard's subscribers.
 * training (global): the labelled rows of the training months, **sampled** when there are more than
-  ``training.max_train_rows`` lines: every churner, and non-churners kept with a probability fixed by
-  a keyed hash of (msisdn, month) and weighted by its inverse, so the fit costs the same at 1M and
+  ``training.max_train_rows`` lines: churners up to ``max_churner_share`` of the cap (all when they
+  fit) and the other lines the rest, each kept with its class's probability, fixed by a keyed hash
+  of (msisdn, month), and weighted by its inverse, so the fit costs the same at 1M and
   at 20M lines while the probabilities stay those of the population. The sample is drawn in SQL
   before the features (:func:`~cxradar.pipeline.steps.churn_table.training_sample`, called by the
   ``features`` step), so the training months' features are computed for its lines only. The model

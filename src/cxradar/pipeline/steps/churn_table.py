@@ -40,6 +40,7 @@ __all__ = [
     "keyed_uniform_sql",
     "rows_schema",
     "rows_shard",
+    "sample_rates",
     "signal_identifier",
     "training_sample",
 ]
@@ -126,7 +127,7 @@ def rows_shard(
     identifier: FittedIdentifier | None,
     schema: pa.Schema,
     with_signals: bool,
-    rates: dict[str, float] | None = None,
+    rates: dict[str, tuple[float, float]] | None = None,
     scored_month: str | None = None,
 ) -> dict[str, pd.DataFrame]:
     """The churn table's rows of ``months`` for one shard. With ``scored_month`` and a ``scores``
@@ -175,11 +176,13 @@ def rows_shard(
                 kept["msisdn"], month, config.main, subscribers=subs, usage=usage, horizon=horizon, last=last
             )
             kept["label"] = label.astype("int64")
-            if uniform is not None:  # every churner (weight 1); the others below the rate, weighted 1/rate
-                draw = kept["msisdn"].astype(str).map(uniform)
+            if uniform is not None:  # each class below its rate, weighted 1/rate
+                churner_rate, rate = rates[month]
+                draw = kept["msisdn"].astype(str).map(uniform).to_numpy()
                 churner = kept["label"].to_numpy() == 1
-                kept = kept.loc[churner | (draw.to_numpy() < rates[month])].reset_index(drop=True)
-                kept["sample_weight"] = np.where(kept["label"].to_numpy() == 1, 1.0, 1.0 / rates[month])
+                kept = kept.loc[np.where(churner, draw < churner_rate, draw < rate)].reset_index(drop=True)
+                churner = kept["label"].to_numpy() == 1
+                kept["sample_weight"] = np.where(churner, 1.0 / churner_rate, 1.0 / rate)
         else:
             kept["label"] = pd.array([pd.NA] * len(kept), dtype="Int64")
         kept.insert(1, "as_of_month", month)
@@ -235,16 +238,28 @@ def _population_sql(month: str) -> str:
     return render(population, month_params(month))
 
 
+def sample_rates(lines: int, churners: int, cap: int, churner_share: float) -> tuple[float, float]:
+    """(churner rate, other rate) of a class-aware sample of about ``cap`` of ``lines``: churners
+    fill up to ``churner_share`` of the cap - all of them when they fit - and the other lines the
+    rest, so the expected sample is ``cap`` lines and neither class is left out (at 5M subscribers
+    the three training months hold 577,015 churners, more than a 300,000-line cap)."""
+    churner_rate = min(1.0, churner_share * cap / churners) if churners else 1.0
+    others = lines - churners
+    rate = min(1.0, (cap - churner_rate * churners) / others) if others else 1.0
+    return churner_rate, max(1e-6, rate)
+
+
 def training_sample(ctx: RunContext, months: list[str], last: str) -> dict[str, Any]:
     """The bounded training sample, drawn before any feature is built (features of the training
     months are then computed for its lines only, :func:`cxradar.features.build_feature_months`).
 
     Over the training ``months`` (observed ones) the lines with features (the population) are
     counted, with the churners among them (:func:`cxradar.churn.label_sql.churners_sql`). With
-    more than ``training.max_train_rows``, relation :data:`SAMPLE_KEYS` holds every churner and
-    the other lines whose keyed uniform (hash of salt, msisdn, month) is below the rate that fills
-    the cap; ``rows_shard`` labels them (pandas, the definition) and keeps churners with weight 1
-    and the others below the rate with weight 1/rate. Exclusions apply to the sample's lines."""
+    more than ``training.max_train_rows``, the two classes get the rates of :func:`sample_rates`
+    and relation :data:`SAMPLE_KEYS` holds the churners whose keyed uniform (hash of salt, msisdn,
+    month) is below the churner rate and the other lines below the other rate; ``rows_shard``
+    labels them (pandas, the definition) and keeps each line below its class's rate, weighted by
+    its inverse. Exclusions apply to the sample's lines."""
     engine, cfg = ctx.engine, ctx.churn_config
     assert cfg is not None
     cap = int(cfg.training.get("max_train_rows", 300_000))
@@ -268,25 +283,29 @@ def training_sample(ctx: RunContext, months: list[str], last: str) -> dict[str, 
     if n <= cap or n - n_pos <= 0:
         engine.drop("churn_sample_lines")
         return info
-    rate = max(1e-6, min(1.0, (cap - n_pos) / (n - n_pos)))
+    share = float(cfg.training.get("max_churner_share", 0.5))
+    churner_rate, rate = sample_rates(n, n_pos, cap, share)
     salt = f"churn-sample:{cfg.training.get('sample_seed', 0)}"
     hashed = keyed_hash_sql("msisdn || '|' || as_of_month", salt)
     engine.create_table(
         SAMPLE_KEYS,
         f"SELECT as_of_month, msisdn, u FROM (SELECT as_of_month, msisdn, churner, {keyed_uniform_sql('h')} AS u "
         f"FROM (SELECT as_of_month, msisdn, churner, {hashed} AS h FROM churn_sample_lines) AS k) AS d "
-        f"WHERE churner = 1 OR u < {rate!r}",
+        f"WHERE (churner = 1 AND u < {churner_rate!r}) OR u < {rate!r}",
     )
     engine.drop("churn_sample_lines")
     info.update(
         {
             "sampled": True,
-            "rates": dict.fromkeys(months, rate),
+            "rates": dict.fromkeys(months, (churner_rate, rate)),
+            "churner_rate": churner_rate,
             "non_churner_rate": rate,
+            "max_churner_share": share,
             "sample_lines": engine.count(SAMPLE_KEYS),
-            "scheme": "drawn before the features: every churner; the other lines kept when a keyed hash "
-            "of (msisdn, month) falls below the rate, each weighted 1/rate; exclusions then apply to "
-            "the sample's lines",
+            "scheme": "drawn before the features: churners fill up to max_churner_share of the cap (all "
+            "of them when they fit), the other lines the rest; a line is kept when a keyed hash of "
+            "(msisdn, month) falls below its class's rate and weighted 1/rate; exclusions then apply "
+            "to the sample's lines",
         }
     )
     return info
