@@ -21,39 +21,24 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from cxradar.pipeline import churn_against_truth
 from scale import load, run
 
 FULL_CAP = 1_000_000_000  # more than any operator's training lines: every line is fitted
 
 
-def truth_churners(data: Path, month: str) -> set[str]:
-    """Lines that churn after ``month`` within the simulated months (truth/churn.parquet)."""
-    truth = pd.read_parquet(data / "truth" / "churn.parquet", columns=["msisdn", "month"])
-    after = pd.to_datetime(truth["month"].astype(str)) > pd.Timestamp(f"{month}-01")
-    return set(truth.loc[after, "msisdn"].astype(str))
-
-
-def active_at_end(data: Path, month: str) -> set[str]:
-    """Subscribers not churned by the end of ``month`` (the population the churn list is drawn from)."""
-    subs = pd.read_parquet(data / "subscribers.parquet", columns=["msisdn", "status", "status_date"])
-    end = pd.Timestamp(f"{month}-01") + pd.offsets.MonthBegin(1)
-    gone = (subs["status"].astype(str) == "churned") & (pd.to_datetime(subs["status_date"]) < end)
-    truth = pd.read_parquet(data / "truth" / "churn.parquet", columns=["msisdn", "month"])
-    left = set(truth.loc[pd.to_datetime(truth["month"].astype(str)) < end, "msisdn"].astype(str))
-    return set(subs.loc[~gone, "msisdn"].astype(str)) - left
-
-
-def list_quality(run_dir: Path, churners: set[str], base_rate: float) -> dict[str, float]:
-    listed = set(
-        pd.read_parquet(run_dir / "churn" / "churners.parquet", columns=["msisdn"])["msisdn"].astype(str)
-    )
-    precision = len(listed & churners) / len(listed)
-    return {"listed": len(listed), "precision": precision, "lift": precision / base_rate}
+def list_quality(run_dir: Path, data: Path, month: str) -> dict[str, Any]:
+    """The run's churn list against the simulator's truth (:func:`cxradar.pipeline.churn_against_truth`)."""
+    quality = churn_against_truth(run_dir, data / "truth", month)
+    if quality is None:
+        raise SystemExit(f"the simulation in {data} has no churn after {month}: pick an earlier --month")
+    return quality
 
 
 def main() -> None:
@@ -67,19 +52,16 @@ def main() -> None:
     config.write_text(f"churn:\n  training:\n    max_train_rows: {FULL_CAP}\n", encoding="utf-8")
     print(f"load {load()}")
     full = run(args.data, args.out, args.month, "duckdb", ["--config", str(config)])
-    churners = truth_churners(args.data, args.month)
-    population = active_at_end(args.data, args.month)
-    base_rate = len(churners & population) / len(population)
-    sampled_q = list_quality(args.sampled, churners, base_rate)
-    full_q = list_quality(args.out, churners, base_rate)
+    sampled_q = list_quality(args.sampled, args.data, args.month)
+    full_q = list_quality(args.out, args.data, args.month)
     a = set(pd.read_parquet(args.sampled / "churn" / "churners.parquet", columns=["msisdn"])["msisdn"])
     b = set(pd.read_parquet(args.out / "churn" / "churners.parquet", columns=["msisdn"])["msisdn"])
     report = json.loads((args.out / "churn" / "churn_report.json").read_text(encoding="utf-8"))
     result = {
         "month": args.month,
-        "truth_churners_after": len(churners),
-        "population": len(population),
-        "base_rate": base_rate,
+        "truth_churners_after": sampled_q["churners_after"],
+        "population": sampled_q["population"],
+        "base_rate": sampled_q["base_rate"],
         "sampled": sampled_q,
         "full": full_q,
         "lists_overlap": len(a & b) / max(len(a), 1),

@@ -12,6 +12,7 @@ For each size the script simulates the operator once (``cxradar simulate``, 6 mo
   six as-of months, everything), then month M in the same RUN_DIR (``next``: validation and five
   months of features reused);
 * Spark ``local[2]``: month M-1 in a fresh RUN_DIR, whose outputs are compared with DuckDB's;
+* at every size, the fresh month's churn list against the simulator's truth (precision, lift);
 * at the smallest size: the pandas baseline of one month's features (bench/features.py) against the
   features step, and the run scored against the simulator's truth (``cxradar evaluate``).
 
@@ -34,6 +35,8 @@ from typing import Any
 
 import pandas as pd
 import psutil
+
+from cxradar.pipeline import churn_against_truth
 
 HERE = Path(__file__).resolve()
 REPO = HERE.parent.parent
@@ -187,6 +190,8 @@ def main() -> None:
             entry["duckdb_fresh"] = run(data, duck, MONTHS[0], "duckdb")
             print(f"  {n:,} duckdb fresh {MONTHS[0]}: {_line(entry['duckdb_fresh'])}")
             snapshot(duck, args.root / f"snap{n}")
+            entry["churn_vs_truth"] = churn_against_truth(duck, data / "truth", MONTHS[0])
+            print(f"  {n:,} churn list of {MONTHS[0]} against truth: {entry['churn_vs_truth']}")
             entry["duckdb_next"] = run(data, duck, MONTHS[1], "duckdb")
             print(f"  {n:,} duckdb next  {MONTHS[1]}: {_line(entry['duckdb_next'])}")
             if n == smallest:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cxradar.pipeline import run_month
+from cxradar.pipeline import churn_against_truth, run_month
 from cxradar.simulate import simulate
 
 MONTHS = ("2026-09", "2026-10")
@@ -96,24 +96,31 @@ def test_the_churn_model_is_fitted_on_the_bounded_sample(one_shard: Path) -> Non
 
 
 def test_churners_beyond_their_share_of_the_cap_are_sampled_too(operator: Path, tmp_path: Path) -> None:
-    """A cap below the training months' churners (as at 5M subscribers, 577,015 churners for a
-    300,000 cap): both classes are drawn at their own rates and fill half the cap each, and the
-    weights still stand for the lines."""
+    """Churners beyond their share of the cap (as at 5M subscribers: 577,015 churners for a
+    300,000-line cap) are drawn at their own rate, the other lines fill the rest, the weights
+    still stand for the lines, and the model is worth its list. Here the churners' share is
+    lowered to 10 % so that this small operator's ~400 churners exceed it."""
     config = tmp_path / "run.yaml"
-    config.write_text("churn:\n  training:\n    max_train_rows: 400\n", encoding="utf-8")
+    config.write_text(
+        "churn:\n  training:\n    max_train_rows: 2500\n    max_churner_share: 0.1\n", encoding="utf-8"
+    )
     run_month(
         operator, MONTHS[0], tmp_path / "run", shards=1, config=config, skip=("survey", "care", "cards")
     )
     report = json.loads((tmp_path / "run" / "churn" / "churn_report.json").read_text(encoding="utf-8"))
     sampling = report["model"]["sampling"]
-    assert sampling["churners_sql"] > 200  # more churners than their half of the cap
-    assert sampling["churner_rate"] == pytest.approx(200 / sampling["churners_sql"], rel=1e-12)
+    assert sampling["churners_sql"] > 250  # more churners than their 10 % of the cap
+    assert sampling["churner_rate"] == pytest.approx(250 / sampling["churners_sql"], rel=1e-12)
     assert 0 < sampling["non_churner_rate"] < sampling["churner_rate"] < 1
-    assert 400 - 80 <= sampling["sample_lines"] <= 400 + 80  # the cap, within the draw's spread
+    assert 2500 - 150 <= sampling["sample_lines"] <= 2500 + 150  # the cap, within the draw's spread
     churners, fitted = sampling["churners"], sampling["rows_fitted"]
-    assert 0.3 * fitted < churners < 0.7 * fitted  # both classes, about half each
+    assert 0.05 * fitted < churners < 0.15 * fitted  # both classes, churners about 10 %
     represented, lines = report["model"]["n_represented"], sampling["lines"]
     assert 0.6 * lines < represented <= 1.2 * lines
+    # against the truth's churn after the month; before the churners had their own rate, a cap
+    # below the churners drew churners only (one class: no model, or a list worse than random)
+    quality = churn_against_truth(tmp_path / "run", operator / "truth", MONTHS[0])
+    assert quality is not None and quality["lift"] > 2.0, quality
 
 
 def _close(a: object, b: object, where: str) -> None:

@@ -156,6 +156,7 @@ def test_evaluation_against_truth(simulated: Path, two_months: tuple[Path, dict,
     run_dir, _, _ = two_months
     result = evaluate_run(run_dir, simulated / "truth")
     assert result["month"] == "2026-10"
+    assert result["churn"] is None  # the simulation ends with the run's month: no churn after it
     truth = pd.read_parquet(simulated / "truth" / "satisfaction.parquet")
     truth = truth.loc[pd.to_datetime(truth["month"]).dt.strftime("%Y-%m") == "2026-10"]
     flagged = set(pd.read_parquet(run_dir / "pool.parquet")["msisdn"]) | set(

@@ -15,6 +15,7 @@ from cxradar.churn.multisim import MULTI_SIM_COLUMNS, evaluate_multi_sim, multi_
 from cxradar.churn.score import CHURNER_COLUMNS, feature_labels, score_churn
 from cxradar.churn.signals import SIGNAL_COLUMNS, SatisfactionSignals, satisfaction_signals
 from cxradar.churn.step import churn_step, plan_months, score_month, train_churn
+from cxradar.churn.truth_eval import evaluate_churn_list
 
 __all__ = [
     "CHURNER_COLUMNS",
@@ -30,6 +31,7 @@ __all__ = [
     "apply_exclusions",
     "churn_frames",
     "churn_step",
+    "evaluate_churn_list",
     "evaluate_group_alerts",
     "evaluate_multi_sim",
     "feature_labels",

@@ -28,14 +28,16 @@ def evaluate(run_dir: Path, truth_dir: Path, as_json: bool) -> None:
     Precision, recall and lift over random sampling of the potential list and of each kind
     (silent, incident-hit, model-predicted), the explicit pool's precision, the cause accuracy,
     and the coverage: the share of all truly dissatisfied subscribers that month - surveyed or
-    not - that are in the explicit pool or on the potential list (the seed reached 61.7 %).
+    not - that are in the explicit pool or on the potential list (the seed reached 61.7 %). And the
+    churn list's precision, recall and lift over the base rate against the lines that truly leave
+    after the month (when the simulation runs past it).
 
     \b
     Example:
       cxradar evaluate demo-output/run --truth demo-output/data/truth --json
 
-    Reads RUN_DIR/summary.json, pool.parquet, potential_dissatisfied.parquet, model_report.json
-    and TRUTH/satisfaction.parquet; writes nothing.
+    Reads RUN_DIR/summary.json, pool.parquet, potential_dissatisfied.parquet, model_report.json,
+    churn/churners.parquet and TRUTH/satisfaction.parquet, churn.parquet; writes nothing.
     """
     from cxradar.pipeline import evaluate_run
 

@@ -243,3 +243,13 @@ def print_evaluation(result: dict[str, Any]) -> None:
         "Model on respondents it did not see: "
         + _model_figures(hold, result.get("model_holdout_population"), floors)
     )
+    churn = result.get("churn")
+    if churn:
+        console.print(
+            f"Churn list 离网预警名单 against the truth's churn after {churn['month']} "
+            f"({churn['months_after']} month(s)): {churn['listed']:,} listed, precision "
+            f"{_num(churn['precision'], 3)}, recall {_num(churn['recall'], 3)}, lift over the "
+            f"{churn['base_rate']:.2%} base rate {_num(churn['lift'])}x"
+        )
+    else:
+        console.print("Churn list: not scored (no churn list, or the truth ends with the run's month)")

@@ -5,8 +5,17 @@ docs/architecture.md); ``evaluate_run`` scores a run folder against the simulato
 """
 
 from cxradar.pipeline.context import RunContext
-from cxradar.pipeline.evaluate import evaluate_run
+from cxradar.pipeline.evaluate import churn_against_truth, evaluate_run
 from cxradar.pipeline.layout import RunLayout
 from cxradar.pipeline.run import ENGINES, OPTIONAL_STEPS, STEPS, run_month
 
-__all__ = ["ENGINES", "OPTIONAL_STEPS", "STEPS", "RunContext", "RunLayout", "evaluate_run", "run_month"]
+__all__ = [
+    "ENGINES",
+    "OPTIONAL_STEPS",
+    "STEPS",
+    "RunContext",
+    "RunLayout",
+    "churn_against_truth",
+    "evaluate_run",
+    "run_month",
+]

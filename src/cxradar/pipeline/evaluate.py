@@ -8,10 +8,11 @@ from typing import Any
 
 import pandas as pd
 
+from cxradar.churn.truth_eval import evaluate_churn_list
 from cxradar.errors import UnreadableFileError
 from cxradar.identify.truth_eval import evaluate_against_truth
 
-__all__ = ["evaluate_run"]
+__all__ = ["churn_against_truth", "evaluate_run"]
 
 
 def _need(path: Path, fix: str) -> Path:
@@ -22,7 +23,9 @@ def _need(path: Path, fix: str) -> Path:
 
 def evaluate_run(run_dir: Path, truth_dir: Path) -> dict[str, Any]:
     """Precision, recall, lift and coverage of the run's month against ``truth_dir/satisfaction.parquet``,
-    plus the model's held-out figures from ``model_report.json``."""
+    the model's held-out figures from ``model_report.json``, and - when the run has a churn list and
+    the truth runs past its month - the list against ``truth_dir/churn.parquet`` (``churn``; None
+    otherwise, :func:`~cxradar.churn.truth_eval.evaluate_churn_list`)."""
     run_dir, truth_dir = Path(run_dir), Path(truth_dir)
     run_fix = f"run 'cxradar run DATA_DIR --month YYYY-MM --out {run_dir}' first"
     summary = json.loads(_need(run_dir / "summary.json", run_fix).read_text(encoding="utf-8"))
@@ -49,4 +52,26 @@ def evaluate_run(run_dir: Path, truth_dir: Path) -> dict[str, Any]:
     result["model_holdout_population"] = report.get("holdout_population")
     result["seed_floors"] = report.get("seed_floors")
     result["model_kind"] = summary.get("model_kind")
+    result["churn"] = churn_against_truth(run_dir, truth_dir, month, active=truth["msisdn"])
     return result
+
+
+def churn_against_truth(
+    run_dir: Path, truth_dir: Path, month: str, *, active: pd.Series | None = None
+) -> dict[str, Any] | None:
+    """``RUN_DIR/churn/churners.parquet`` (the list of ``month``) against ``TRUTH/churn.parquet``
+    (:func:`~cxradar.churn.truth_eval.evaluate_churn_list`) over the lines the truth has in the
+    month (``active``, read from ``TRUTH/satisfaction.parquet`` when not given); None without a
+    list, without churn truth, or when the truth ends with the month."""
+    listed, churn_truth = Path(run_dir) / "churn" / "churners.parquet", Path(truth_dir) / "churn.parquet"
+    if not (listed.is_file() and churn_truth.is_file()):
+        return None
+    if active is None:
+        sat = pd.read_parquet(Path(truth_dir) / "satisfaction.parquet", columns=["msisdn", "month"])
+        active = sat.loc[pd.to_datetime(sat["month"].astype(str)).dt.strftime("%Y-%m") == month, "msisdn"]
+    return evaluate_churn_list(
+        pd.read_parquet(listed, columns=["msisdn"])["msisdn"],
+        pd.read_parquet(churn_truth, columns=["msisdn", "month"]),
+        active,
+        month,
+    )
