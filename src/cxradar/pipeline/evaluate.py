@@ -21,6 +21,12 @@ def _need(path: Path, fix: str) -> Path:
     return path
 
 
+def _of_month(sat: pd.DataFrame, month: str) -> pd.DataFrame:
+    """The rows of truth/satisfaction.parquet for ``month`` (YYYY-MM)."""
+    months = pd.to_datetime(sat["month"].astype(str).str.slice(0, 7), format="%Y-%m").dt.strftime("%Y-%m")
+    return sat.loc[months == month]
+
+
 def evaluate_run(run_dir: Path, truth_dir: Path) -> dict[str, Any]:
     """Precision, recall, lift and coverage of the run's month against ``truth_dir/satisfaction.parquet``,
     the model's held-out figures from ``model_report.json``, and - when the run has a churn list and
@@ -35,8 +41,7 @@ def evaluate_run(run_dir: Path, truth_dir: Path) -> dict[str, Any]:
     sat = pd.read_parquet(
         _need(truth_dir / "satisfaction.parquet", "pass --truth DATA_DIR/truth from 'cxradar simulate'")
     )
-    months = pd.to_datetime(sat["month"].astype(str).str.slice(0, 7), format="%Y-%m").dt.strftime("%Y-%m")
-    truth = sat.loc[months == month]
+    truth = _of_month(sat, month)
     if truth.empty:
         raise UnreadableFileError(
             f"{truth_dir / 'satisfaction.parquet'} has no rows for {month}",
@@ -68,7 +73,7 @@ def churn_against_truth(
         return None
     if active is None:
         sat = pd.read_parquet(Path(truth_dir) / "satisfaction.parquet", columns=["msisdn", "month"])
-        active = sat.loc[pd.to_datetime(sat["month"].astype(str)).dt.strftime("%Y-%m") == month, "msisdn"]
+        active = _of_month(sat, month)["msisdn"]
     return evaluate_churn_list(
         pd.read_parquet(listed, columns=["msisdn"])["msisdn"],
         pd.read_parquet(churn_truth, columns=["msisdn", "month"]),

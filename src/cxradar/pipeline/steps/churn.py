@@ -54,6 +54,7 @@ from cxradar.pipeline.steps.churn_table import (
     signal_identifier,
     training_sample,
 )
+from cxradar.pipeline.steps.identify import POTENTIAL_EXPOSURE
 
 __all__ = ["churn_signal_months", "churn_step", "keyed_uniform"]
 
@@ -193,7 +194,7 @@ def churn_step(ctx: RunContext) -> dict[str, Any]:
     churn_inputs(engine, cfg, months, observed)
     if with_signals:
         # the run month's matches are the potential step's (same SQL and settings, ctx.config.potential)
-        done = {month: "potential_in_exposure"} if engine.has("potential_in_exposure") else {}
+        done = {month: POTENTIAL_EXPOSURE} if engine.has(POTENTIAL_EXPOSURE) else {}
         exposure_by_month(engine, months, p, done)
     inputs = {f"features_{m}": ShardInput(ctx.features[m]) for m in months}
     inputs.update(

@@ -32,6 +32,7 @@ from cxradar.months import month_bounds, month_shift
 from cxradar.pipeline.context import RunContext
 
 __all__ = [
+    "POTENTIAL_EXPOSURE",
     "POTENTIAL_SCHEMA",
     "identify_potential_step",
     "respondent_features",
@@ -39,6 +40,9 @@ __all__ = [
     "training_months",
 ]
 
+# the run month's incident matches (one row per subscriber x incident): built by the potential
+# step, reused by the churn step for the same month
+POTENTIAL_EXPOSURE = "potential_in_exposure"
 POTENTIAL_SCHEMA = pa.schema(
     [
         ("msisdn", pa.string()),
@@ -182,7 +186,7 @@ def identify_potential_step(ctx: RunContext) -> dict[str, Any]:
     engine.create_view(
         "potential_in_subscribers", "SELECT msisdn, district, status, status_date FROM subscribers"
     )
-    build_incident_exposure(engine, month, p, name="potential_in_exposure")
+    build_incident_exposure(engine, month, p, name=POTENTIAL_EXPOSURE)
     step = ShardStep(
         name="potential",
         function=partial(
@@ -197,7 +201,7 @@ def identify_potential_step(ctx: RunContext) -> dict[str, Any]:
             "contacts": ShardInput("potential_in_contacts"),
             "complaints": ShardInput("potential_in_complaints"),
             "surveys": ShardInput("potential_in_surveys"),
-            "exposure": ShardInput("potential_in_exposure", order_by=("msisdn", "incident_id")),
+            "exposure": ShardInput(POTENTIAL_EXPOSURE, order_by=("msisdn", "incident_id")),
             "subscribers": ShardInput("potential_in_subscribers"),
             "pool": ShardInput("pool_current", columns=("msisdn",)),
         },
